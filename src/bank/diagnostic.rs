@@ -1,0 +1,283 @@
+//! What can be wrong with a bank or roadmap file, and where.
+
+use std::fmt;
+
+/// An error stops the bank from loading; a warning is advice (`validate` reports it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One finding: what is wrong ([`Problem`]) and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub file: String,
+    /// 1-based; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based; 0 when the problem concerns the whole file.
+    pub col: usize,
+    /// The question concerned, if any.
+    pub question: Option<String>,
+    pub problem: Problem,
+}
+
+impl Diagnostic {
+    /// A short stable code for scripts and editors, e.g. `unknown-topic`.
+    pub fn code(&self) -> &'static str {
+        self.problem.code()
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        self.problem.hint()
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        if self.line > 0 {
+            write!(f, "{}:{}:{}: {sev}: ", self.file, self.line, self.col)?;
+        } else {
+            write!(f, "{}: {sev}: ", self.file)?;
+        }
+        if let Some(q) = &self.question {
+            write!(f, "question `{q}`: ")?;
+        }
+        write!(f, "{}", self.problem)
+    }
+}
+
+/// Everything that can be wrong in a bank or roadmap file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Problem {
+    #[error("cannot read the file: {0}")]
+    Unreadable(String),
+    #[error("the file is {size} bytes, more than the {limit}-byte limit for a bank")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("the file is not valid UTF-8 text")]
+    InvalidUtf8,
+    #[error("RON syntax error: {0}")]
+    Syntax(String),
+    #[error("unknown field `{field}`")]
+    UnknownField { field: String, expected: Vec<String> },
+    #[error("missing field `{field}`")]
+    MissingField { field: String },
+    #[error("unknown value `{found}`")]
+    UnknownVariant { found: String, expected: Vec<String> },
+    #[error("format_version {found} is not supported (this skillquiz reads version {supported})")]
+    UnsupportedFormat { found: u32, supported: u32 },
+    #[error("unknown topic `{topic}`")]
+    UnknownTopic {
+        topic: String,
+        suggestion: Option<String>,
+    },
+    #[error("topic `{topic}` belongs to area `{area}`, which no bank or the roadmap defines")]
+    UnknownArea { topic: String, area: String },
+    #[error("duplicate id `{id}` (first defined at {first})")]
+    DuplicateId { id: String, first: String },
+    #[error("topic `{id}` is defined twice (first at {first})")]
+    DuplicateTopic { id: String, first: String },
+    #[error("id `{id}` is not valid")]
+    BadId { id: String },
+    #[error("answer index {index} is out of range: there are {choices} choices (numbered from 0)")]
+    AnswerOutOfRange { index: usize, choices: usize },
+    #[error("multiple-select question has no correct choice")]
+    NoCorrectChoice,
+    #[error("answer index {index} is listed twice")]
+    RepeatedAnswer { index: usize },
+    #[error("tolerance {value} is negative")]
+    NegativeTolerance { value: f64 },
+    #[error("{field} must be a finite number, not {value}")]
+    NotFinite { field: &'static str, value: f64 },
+    #[error("the prompt is empty")]
+    EmptyPrompt,
+    #[error("a choice question needs at least 2 choices, this one has {count}")]
+    TooFewChoices { count: usize },
+    #[error("choice {index} has empty text")]
+    EmptyChoice { index: usize },
+    #[error("choices {first} and {second} have the same text")]
+    DuplicateChoice { first: usize, second: usize },
+    #[error("short-text question has no accepted answer")]
+    NoAcceptedAnswer,
+    #[error("resource URL `{url}` is not https")]
+    NotHttps { url: String },
+    #[error("step {step} is not a roadmap step (steps are 1 to 7)")]
+    BadStep { step: u8 },
+    #[error("item parameters out of range: {reason}")]
+    BadParams { reason: String },
+    #[error("{field} contains a control character (U+{code:04X})")]
+    ControlCharacter { field: &'static str, code: u32 },
+    #[error("{field} is empty")]
+    EmptyField { field: &'static str },
+    #[error("the roadmap must have steps 1 to 7 exactly once each; {detail}")]
+    BadSteps { detail: String },
+    // Warnings (lints) below.
+    #[error("no explanation")]
+    MissingExplanation,
+    #[error("id `{id}` does not start with its area `{area}.`")]
+    IdNotNamespaced { id: String, area: String },
+    #[error("topic `{topic}` has only {count} question(s)")]
+    FewQuestions { topic: String, count: usize },
+    #[error("prompt is the same as question `{other}`'s ({at})")]
+    DuplicatePrompt { other: String, at: String },
+    #[error("the right choice is much longer than the others ({right} vs at most {longest_wrong} characters)")]
+    LongRightChoice { right: usize, longest_wrong: usize },
+    #[error("choice {index} is an \"all/none of the above\" choice")]
+    AboveChoice { index: usize },
+}
+
+impl Problem {
+    pub fn code(&self) -> &'static str {
+        use Problem::*;
+        match self {
+            Unreadable(_) => "unreadable",
+            TooLarge { .. } => "too-large",
+            InvalidUtf8 => "invalid-utf8",
+            Syntax(_) => "syntax",
+            UnknownField { .. } => "unknown-field",
+            MissingField { .. } => "missing-field",
+            UnknownVariant { .. } => "unknown-value",
+            UnsupportedFormat { .. } => "unsupported-format",
+            UnknownTopic { .. } => "unknown-topic",
+            UnknownArea { .. } => "unknown-area",
+            DuplicateId { .. } => "duplicate-id",
+            DuplicateTopic { .. } => "duplicate-topic",
+            BadId { .. } => "bad-id",
+            AnswerOutOfRange { .. } => "answer-out-of-range",
+            NoCorrectChoice => "no-correct-choice",
+            RepeatedAnswer { .. } => "repeated-answer",
+            NegativeTolerance { .. } => "negative-tolerance",
+            NotFinite { .. } => "not-finite",
+            EmptyPrompt => "empty-prompt",
+            TooFewChoices { .. } => "too-few-choices",
+            EmptyChoice { .. } => "empty-choice",
+            DuplicateChoice { .. } => "duplicate-choice",
+            NoAcceptedAnswer => "no-accepted-answer",
+            NotHttps { .. } => "not-https",
+            BadStep { .. } => "bad-step",
+            BadParams { .. } => "bad-params",
+            ControlCharacter { .. } => "control-character",
+            EmptyField { .. } => "empty-field",
+            BadSteps { .. } => "bad-steps",
+            MissingExplanation => "missing-explanation",
+            IdNotNamespaced { .. } => "id-not-namespaced",
+            FewQuestions { .. } => "few-questions",
+            DuplicatePrompt { .. } => "duplicate-prompt",
+            LongRightChoice { .. } => "long-right-choice",
+            AboveChoice { .. } => "above-choice",
+        }
+    }
+
+    /// How to fix it, in words a teacher understands.
+    pub fn hint(&self) -> Option<String> {
+        use Problem::*;
+        Some(match self {
+            Unreadable(_) => "check the path and that you may read the file".into(),
+            TooLarge { .. } => "split the bank into several files of fewer questions".into(),
+            InvalidUtf8 => "save the file as UTF-8 (most editors have an encoding option)".into(),
+            Syntax(_) => {
+                "look just before this point for a missing comma, bracket or quote".into()
+            }
+            UnknownField { expected, .. } if !expected.is_empty() => {
+                format!("fields allowed here: {}", expected.join(", "))
+            }
+            UnknownField { .. } => "remove this field".into(),
+            MissingField { field } => format!("add `{field}: ...` here"),
+            UnknownVariant { expected, .. } if !expected.is_empty() => {
+                format!("use one of: {}", expected.join(", "))
+            }
+            UnknownVariant { .. } => return None,
+            UnsupportedFormat { supported, .. } => {
+                format!("write `format_version: {supported}`, or upgrade skillquiz")
+            }
+            UnknownTopic {
+                suggestion: Some(s),
+                ..
+            } => format!("did you mean `{s}`? Otherwise add it to this bank's `topics`"),
+            UnknownTopic { .. } => {
+                "add the topic to this bank's `topics: [...]` with its title and step, or use one from `skillquiz list`".into()
+            }
+            UnknownArea { area, .. } => format!(
+                "add `areas: [(id: \"{area}\", title: \"...\")]` to the bank, or use an existing area"
+            ),
+            DuplicateId { .. } | DuplicateTopic { .. } => {
+                "give each one its own id; ids never change once published".into()
+            }
+            BadId { .. } => {
+                "use lower-case letters, digits, `_`, `-` and `.` (for example `maths.det_2x2`)".into()
+            }
+            AnswerOutOfRange { choices, .. } => format!(
+                "the first choice is 0, so the last is {}",
+                choices.saturating_sub(1)
+            ),
+            NoCorrectChoice => "list the right choices in `answers: [...]`, counted from 0".into(),
+            RepeatedAnswer { .. } => "list each right choice once".into(),
+            NegativeTolerance { .. } => "a tolerance is a distance: use 0 or more".into(),
+            NotFinite { .. } => "write an ordinary number such as 0.5".into(),
+            EmptyPrompt => "write the question the learner should answer".into(),
+            TooFewChoices { .. } => "add choices, or use TrueFalse or ShortText".into(),
+            EmptyChoice { .. } => "write the choice's text or remove it".into(),
+            DuplicateChoice { .. } => "make every choice different".into(),
+            NoAcceptedAnswer => "list at least one answer in `accepted: [...]`".into(),
+            NotHttps { .. } => "link to the https:// address of the page".into(),
+            BadStep { .. } => "use a step from `skillquiz roadmap`".into(),
+            BadParams { .. } => {
+                "use a > 0, a finite b and c from 0 up to (not including) 1, or drop `params`".into()
+            }
+            ControlCharacter { .. } => {
+                "remove it: terminal control characters could garble a learner's screen".into()
+            }
+            EmptyField { .. } => "fill it in".into(),
+            BadSteps { .. } => "list each of the seven steps once".into(),
+            MissingExplanation => {
+                "add `explanation: \"...\"` saying why the answer is right and the tempting one wrong".into()
+            }
+            IdNotNamespaced { area, .. } => format!("start the id with `{area}.`"),
+            FewQuestions { .. } => {
+                "a topic needs at least 3 questions for a fair verdict; add more".into()
+            }
+            DuplicatePrompt { .. } => "reword one of them or remove the duplicate".into(),
+            LongRightChoice { .. } => {
+                "learners guess the longest choice; make the distractors as detailed".into()
+            }
+            AboveChoice { .. } => {
+                "such choices test reading, not knowledge; write a real distractor".into()
+            }
+        })
+    }
+
+    pub fn severity(&self) -> Severity {
+        use Problem::*;
+        match self {
+            MissingExplanation
+            | IdNotNamespaced { .. }
+            | FewQuestions { .. }
+            | DuplicatePrompt { .. }
+            | LongRightChoice { .. }
+            | AboveChoice { .. } => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+/// Every error found while loading banks (never just the first), plus any warnings.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{} error(s) in the question banks", self.errors().count())]
+pub struct BankErrors {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl BankErrors {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+    }
+}

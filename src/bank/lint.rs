@@ -1,0 +1,131 @@
+//! Advice about a loaded catalog: things that are legal but make a worse quiz.
+
+use super::diagnostic::{Diagnostic, Problem, Severity};
+use super::model::{Catalog, Kind, Question};
+use crate::text::fold_text;
+use std::collections::HashMap;
+
+/// Topics with fewer questions than this get a warning.
+pub const MIN_QUESTIONS_PER_TOPIC: usize = 3;
+
+/// Lints the questions that come from `files` (all files when `None`), comparing prompts
+/// against every loaded question.
+pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
+    let wanted = |file: &str| files.is_none_or(|f| f.iter().any(|x| x == file));
+    let mut out = Vec::new();
+    let warn = |q: &Question, problem: Problem| Diagnostic {
+        severity: Severity::Warning,
+        file: q.origin.file.clone(),
+        line: q.origin.line,
+        col: q.origin.col,
+        question: Some(q.id.clone()),
+        problem,
+    };
+    let mut prompts: HashMap<String, &Question> = HashMap::new();
+    for q in &cat.questions {
+        let key = prompt_key(q);
+        let first = prompts.entry(key).or_insert(q);
+        if !wanted(&q.origin.file) {
+            continue;
+        }
+        if !std::ptr::eq(*first, q) {
+            out.push(warn(
+                q,
+                Problem::DuplicatePrompt {
+                    other: first.id.clone(),
+                    at: first.origin.to_string(),
+                },
+            ));
+        }
+        if q.kind.is_graded() && q.explanation.trim().is_empty() {
+            out.push(warn(q, Problem::MissingExplanation));
+        }
+        if !q.id.starts_with(&format!("{}.", q.area)) {
+            out.push(warn(
+                q,
+                Problem::IdNotNamespaced {
+                    id: q.id.clone(),
+                    area: q.area.clone(),
+                },
+            ));
+        }
+        if let Some(choices) = q.kind.choices() {
+            for (i, c) in choices.iter().enumerate() {
+                if is_above_choice(&c.text) {
+                    out.push(warn(q, Problem::AboveChoice { index: i }));
+                }
+            }
+        }
+        if let Kind::SingleChoice {
+            choices, answer, ..
+        } = &q.kind
+        {
+            let right = choices[*answer].text.chars().count();
+            let longest_wrong = choices
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i != answer)
+                .map(|(_, c)| c.text.chars().count())
+                .max()
+                .unwrap_or(0);
+            if right >= 20 && right as f64 > 1.8 * longest_wrong as f64 {
+                out.push(warn(
+                    q,
+                    Problem::LongRightChoice {
+                        right,
+                        longest_wrong,
+                    },
+                ));
+            }
+        }
+    }
+    for t in &cat.topics {
+        let in_files: Vec<&Question> = cat
+            .questions_in_topic(&t.id)
+            .filter(|q| wanted(&q.origin.file))
+            .collect();
+        let total = cat.questions_in_topic(&t.id).count();
+        if let Some(q) = in_files.first()
+            && total < MIN_QUESTIONS_PER_TOPIC
+        {
+            out.push(Diagnostic {
+                question: None,
+                ..warn(
+                    q,
+                    Problem::FewQuestions {
+                        topic: t.id.clone(),
+                        count: total,
+                    },
+                )
+            });
+        }
+    }
+    out
+}
+
+/// Prompts compared after folding case, white space and punctuation, with the code.
+fn prompt_key(q: &Question) -> String {
+    let text = format!("{} {}", q.prompt, q.code.as_deref().unwrap_or(""));
+    fold_text(
+        &text
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect::<String>(),
+    )
+}
+
+fn is_above_choice(text: &str) -> bool {
+    let t = fold_text(text);
+    let t = t.trim_end_matches('.');
+    [
+        "all of the above",
+        "none of the above",
+        "both of the above",
+        "all of these",
+        "none of these",
+        "all the above",
+    ]
+    .iter()
+    .any(|p| t == *p)
+        || (t.starts_with("both ") && t.contains(" and ") && t.len() <= 12)
+}

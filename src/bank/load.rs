@@ -1,0 +1,825 @@
+//! Loading is validation: sources become a [`Catalog`] or the full list of what is wrong.
+
+use super::diagnostic::{BankErrors, Diagnostic, Problem, Severity};
+use super::model::*;
+use super::raw::{self, FORMAT_VERSION, RawBank, RawKind, RawResource, RawRoadmap};
+use super::source::{
+    BUILTIN_BANKS, BUILTIN_ROADMAP, Locator, MAX_NESTING, Source, ron_files,
+};
+use crate::text::fold_text;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Collects the roadmap and banks to load, then checks them all together.
+///
+/// A bank file whose `name` matches a built-in bank replaces it, and a file named
+/// `roadmap.ron` replaces the built-in roadmap, so the shipped files can be edited and
+/// checked in place (`skillquiz validate question_banks`).
+#[derive(Debug, Clone, Default)]
+pub struct CatalogBuilder {
+    roadmaps: Vec<Source>,
+    banks: Vec<Source>,
+    unreadable: Vec<Diagnostic>,
+}
+
+impl CatalogBuilder {
+    /// The built-in roadmap and banks.
+    pub fn builtin() -> Self {
+        let mut b = Self::roadmap_only();
+        b.banks = BUILTIN_BANKS
+            .iter()
+            .map(|(f, t)| Source::builtin(f, t))
+            .collect();
+        b
+    }
+
+    /// The built-in roadmap and no banks.
+    pub fn roadmap_only() -> Self {
+        CatalogBuilder {
+            roadmaps: vec![Source::builtin(BUILTIN_ROADMAP.0, BUILTIN_ROADMAP.1)],
+            banks: Vec::new(),
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// Adds a bank (or roadmap, when named `roadmap.ron`) from text.
+    pub fn add_source(&mut self, source: Source) -> &mut Self {
+        let is_roadmap = Path::new(&source.name)
+            .file_name()
+            .is_some_and(|n| n == "roadmap.ron");
+        if is_roadmap {
+            self.roadmaps.push(source);
+        } else {
+            self.banks.push(source);
+        }
+        self
+    }
+
+    /// Adds a bank file, or every `.ron` file under a folder. Unreadable files are
+    /// reported when [`build`](Self::build) runs, with everything else.
+    pub fn add_path(&mut self, path: &Path) -> &mut Self {
+        match ron_files(path) {
+            Ok(files) => {
+                for f in files {
+                    match Source::read(&f) {
+                        Ok(s) => {
+                            self.add_source(s);
+                        }
+                        Err(d) => self.unreadable.push(d),
+                    }
+                }
+            }
+            Err(d) => self.unreadable.push(d),
+        }
+        self
+    }
+
+    /// The names of the files added from disk (not built in).
+    pub fn added_files(&self) -> Vec<String> {
+        self.roadmaps
+            .iter()
+            .chain(&self.banks)
+            .filter(|s| !s.builtin)
+            .map(|s| s.name.clone())
+            .chain(self.unreadable.iter().map(|d| d.file.clone()))
+            .collect()
+    }
+
+    /// Parses and checks everything; returns the catalog or every error found.
+    pub fn build(&self) -> Result<Catalog, BankErrors> {
+        let mut cx = Checker {
+            diags: self.unreadable.clone(),
+        };
+        // The last roadmap given wins: the built-in one comes first.
+        let roadmap_src = self.roadmaps.last().expect("a builder always has a roadmap");
+        let roadmap = cx.parse::<RawRoadmap>(roadmap_src);
+
+        let mut parsed: Vec<(&Source, RawBank)> = Vec::new();
+        for src in &self.banks {
+            if let Some(bank) = cx.parse::<RawBank>(src) {
+                parsed.push((src, bank));
+            }
+        }
+        // A bank from disk replaces the built-in bank of the same name.
+        let overridden: Vec<String> = parsed
+            .iter()
+            .filter(|(s, _)| !s.builtin)
+            .map(|(_, b)| b.name.clone())
+            .collect();
+        parsed.retain(|(s, b)| !s.builtin || !overridden.contains(&b.name));
+
+        let mut cat = Catalog {
+            steps: Vec::new(),
+            areas: Vec::new(),
+            topics: Vec::new(),
+            questions: Vec::new(),
+            banks: Vec::new(),
+            topic_index: HashMap::new(),
+            area_index: HashMap::new(),
+            question_index: HashMap::new(),
+        };
+        if let Some(r) = &roadmap {
+            cx.roadmap(roadmap_src, r, &mut cat);
+        }
+        let mut bank_names: HashMap<String, String> = HashMap::new();
+        for (src, bank) in &parsed {
+            let loc = Locator::new(&src.text);
+            if let Some(first) = bank_names.get(&bank.name) {
+                let at = loc.find_field("name", 0, src.text.len()).unwrap_or(0);
+                cx.push(
+                    src,
+                    &loc,
+                    at,
+                    None,
+                    Problem::DuplicateId {
+                        id: bank.name.clone(),
+                        first: first.clone(),
+                    },
+                );
+            }
+            bank_names.insert(bank.name.clone(), src.name.clone());
+            cx.bank_header(src, &loc, bank, &mut cat);
+        }
+        // Questions after every bank's topics, so a topic may be used before the bank
+        // that defines it.
+        for (src, bank) in &parsed {
+            let bank_index = cat.banks.iter().position(|b| b.file == src.name);
+            if let Some(bank_index) = bank_index {
+                cx.questions(src, bank, bank_index, &mut cat);
+            }
+        }
+        if cx.diags.iter().any(|d| d.severity == Severity::Error) {
+            return Err(BankErrors { diagnostics: cx.diags });
+        }
+        Ok(cat)
+    }
+}
+
+impl Catalog {
+    /// The built-in roadmap and banks. They are checked by the test suite, so this only
+    /// fails on a build whose shipped files were broken.
+    pub fn builtin() -> Result<Catalog, BankErrors> {
+        CatalogBuilder::builtin().build()
+    }
+}
+
+struct Checker {
+    diags: Vec<Diagnostic>,
+}
+
+impl Checker {
+    fn push(
+        &mut self,
+        src: &Source,
+        loc: &Locator,
+        offset: usize,
+        question: Option<&str>,
+        problem: Problem,
+    ) {
+        let (line, col) = loc.position(offset);
+        self.diags.push(Diagnostic {
+            severity: problem.severity(),
+            file: src.name.clone(),
+            line,
+            col,
+            question: question.map(str::to_string),
+            problem,
+        });
+    }
+
+    fn parse<T: serde::de::DeserializeOwned>(&mut self, src: &Source) -> Option<T> {
+        let opts = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .with_recursion_limit(MAX_NESTING);
+        match opts.from_str::<T>(&src.text) {
+            Ok(v) => {
+                self.check_version(src);
+                Some(v)
+            }
+            Err(e) => {
+                let problem = match e.code {
+                    ron::Error::NoSuchStructField {
+                        expected, found, ..
+                    } => Problem::UnknownField {
+                        field: found,
+                        expected: expected.iter().map(|s| s.to_string()).collect(),
+                    },
+                    ron::Error::MissingStructField { field, .. } => Problem::MissingField {
+                        field: field.to_string(),
+                    },
+                    ron::Error::NoSuchEnumVariant {
+                        expected, found, ..
+                    } => Problem::UnknownVariant {
+                        found,
+                        expected: expected.iter().map(|s| s.to_string()).collect(),
+                    },
+                    ron::Error::ExceededRecursionLimit => Problem::Syntax(format!(
+                        "nested more than {MAX_NESTING} levels deep"
+                    )),
+                    other => Problem::Syntax(other.to_string()),
+                };
+                self.diags.push(Diagnostic {
+                    severity: Severity::Error,
+                    file: src.name.clone(),
+                    line: e.span.start.line,
+                    col: e.span.start.col,
+                    question: None,
+                    problem,
+                });
+                None
+            }
+        }
+    }
+
+    /// A wrong `format_version` is reported even when the rest parses.
+    fn check_version(&mut self, src: &Source) {
+        let loc = Locator::new(&src.text);
+        let Some(at) = loc.find_field("format_version", 0, src.text.len()) else {
+            return;
+        };
+        let rest = src.text[at + "format_version".len()..]
+            .trim_start()
+            .trim_start_matches(':')
+            .trim_start();
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if let Ok(found) = digits.parse::<u32>()
+            && found != FORMAT_VERSION
+        {
+            self.push(
+                src,
+                &loc,
+                at,
+                None,
+                Problem::UnsupportedFormat {
+                    found,
+                    supported: FORMAT_VERSION,
+                },
+            );
+        }
+    }
+
+    fn text(
+        &mut self,
+        src: &Source,
+        loc: &Locator,
+        at: usize,
+        q: Option<&str>,
+        field: &'static str,
+        text: &str,
+    ) {
+        let bad = text.chars().find(|&c| {
+            (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+                || ('\u{202A}'..='\u{202E}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+        });
+        if let Some(c) = bad {
+            self.push(
+                src,
+                loc,
+                at,
+                q,
+                Problem::ControlCharacter {
+                    field,
+                    code: c as u32,
+                },
+            );
+        }
+    }
+
+    fn resource(
+        &mut self,
+        src: &Source,
+        loc: &Locator,
+        from: usize,
+        q: Option<&str>,
+        r: &RawResource,
+    ) -> Resource {
+        let at = loc.find_quoted(&r.url, from).unwrap_or(from);
+        let https = r.url.starts_with("https://")
+            && r.url.len() > "https://".len()
+            && !r.url.contains(char::is_whitespace);
+        if !https {
+            self.push(
+                src,
+                loc,
+                at,
+                q,
+                Problem::NotHttps { url: r.url.clone() },
+            );
+        }
+        if r.title.trim().is_empty() {
+            self.push(src, loc, at, q, Problem::EmptyField { field: "resource title" });
+        }
+        self.text(src, loc, at, q, "resource title", &r.title);
+        Resource {
+            title: r.title.clone(),
+            url: r.url.clone(),
+            kind: r.kind,
+        }
+    }
+
+    fn topic(
+        &mut self,
+        src: &Source,
+        loc: &Locator,
+        t: &raw::RawTopic,
+        cat: &mut Catalog,
+    ) {
+        let at = loc.find_quoted(&t.id, 0).unwrap_or(0);
+        if !valid_id(&t.id) || !t.id.contains('.') {
+            self.push(src, loc, at, None, Problem::BadId { id: t.id.clone() });
+            return;
+        }
+        if !(1..=7).contains(&t.step) {
+            self.push(src, loc, at, None, Problem::BadStep { step: t.step });
+        }
+        self.text(src, loc, at, None, "topic title", &t.title);
+        let area = t.id.split('.').next().unwrap_or_default().to_string();
+        if !cat.area_index.contains_key(&area) {
+            self.push(
+                src,
+                loc,
+                at,
+                None,
+                Problem::UnknownArea {
+                    topic: t.id.clone(),
+                    area: area.clone(),
+                },
+            );
+        }
+        if let Some(first) = cat.topic(&t.id) {
+            let first = first.origin.to_string();
+            self.push(
+                src,
+                loc,
+                at,
+                None,
+                Problem::DuplicateTopic {
+                    id: t.id.clone(),
+                    first,
+                },
+            );
+            return;
+        }
+        let resources = t
+            .resources
+            .iter()
+            .map(|r| self.resource(src, loc, at, None, r))
+            .collect();
+        let (line, col) = loc.position(at);
+        cat.topic_index.insert(t.id.clone(), cat.topics.len());
+        cat.topics.push(Topic {
+            id: t.id.clone(),
+            title: t.title.clone(),
+            area,
+            step: t.step,
+            resources,
+            origin: Origin {
+                file: src.name.clone(),
+                line,
+                col,
+            },
+        });
+    }
+
+    fn area(&mut self, src: &Source, loc: &Locator, a: &raw::RawArea, cat: &mut Catalog) {
+        let at = loc.find_quoted(&a.id, 0).unwrap_or(0);
+        if !valid_id(&a.id) || a.id.contains('.') {
+            self.push(src, loc, at, None, Problem::BadId { id: a.id.clone() });
+            return;
+        }
+        self.text(src, loc, at, None, "area title", &a.title);
+        if cat.area_index.contains_key(&a.id) {
+            return; // Several files of one teacher may each declare their area.
+        }
+        cat.area_index.insert(a.id.clone(), cat.areas.len());
+        cat.areas.push(Area {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            self_rated: a.self_rated,
+        });
+    }
+
+    fn roadmap(&mut self, src: &Source, r: &RawRoadmap, cat: &mut Catalog) {
+        let loc = Locator::new(&src.text);
+        let mut numbers: Vec<u8> = r.steps.iter().map(|s| s.number).collect();
+        numbers.sort_unstable();
+        if numbers != [1, 2, 3, 4, 5, 6, 7] {
+            let at = loc.find_field("steps", 0, src.text.len()).unwrap_or(0);
+            self.push(
+                src,
+                &loc,
+                at,
+                None,
+                Problem::BadSteps {
+                    detail: format!("found {numbers:?}"),
+                },
+            );
+        }
+        for s in &r.steps {
+            let at = loc.find_quoted(&s.title, 0).unwrap_or(0);
+            self.text(src, &loc, at, None, "step title", &s.title);
+            self.text(src, &loc, at, None, "step summary", &s.summary);
+            let resources = s
+                .resources
+                .iter()
+                .map(|res| self.resource(src, &loc, at, None, res))
+                .collect();
+            cat.steps.push(Step {
+                number: s.number,
+                title: s.title.clone(),
+                summary: s.summary.clone(),
+                resources,
+            });
+        }
+        cat.steps.sort_by_key(|s| s.number);
+        for a in &r.areas {
+            self.area(src, &loc, a, cat);
+        }
+        for t in &r.topics {
+            self.topic(src, &loc, t, cat);
+        }
+    }
+
+    fn bank_header(&mut self, src: &Source, loc: &Locator, b: &RawBank, cat: &mut Catalog) {
+        for (field, value) in [("name", &b.name), ("version", &b.version)] {
+            if value.trim().is_empty() {
+                let at = loc.find_field(field, 0, src.text.len()).unwrap_or(0);
+                let field = if field == "name" { "name" } else { "version" };
+                self.push(src, loc, at, None, Problem::EmptyField { field });
+            }
+        }
+        for (field, value) in [
+            ("bank name", &b.name),
+            ("bank version", &b.version),
+            ("author", &b.author),
+            ("licence", &b.licence),
+            ("description", &b.description),
+        ] {
+            self.text(src, loc, 0, None, field, value);
+        }
+        for a in &b.areas {
+            self.area(src, loc, a, cat);
+        }
+        for t in &b.topics {
+            self.topic(src, loc, t, cat);
+        }
+        cat.banks.push(BankInfo {
+            name: b.name.clone(),
+            version: b.version.clone(),
+            author: b.author.clone(),
+            licence: b.licence.clone(),
+            description: b.description.clone(),
+            file: src.name.clone(),
+            builtin: src.builtin,
+        });
+    }
+
+    fn questions(&mut self, src: &Source, b: &RawBank, bank: usize, cat: &mut Catalog) {
+        let loc = Locator::new(&src.text);
+        let questions_at = loc.find_field("questions", 0, src.text.len()).unwrap_or(0);
+        // Where each question starts: its id literal, searched in file order.
+        let mut starts = Vec::with_capacity(b.questions.len());
+        let mut from = questions_at;
+        for q in &b.questions {
+            let at = loc.find_quoted(&q.id, from).unwrap_or(from);
+            starts.push(at);
+            from = at + 1;
+        }
+        for (i, q) in b.questions.iter().enumerate() {
+            let start = starts[i];
+            let end = starts.get(i + 1).copied().unwrap_or(src.text.len()).max(start);
+            if let Some(question) = self.question(src, &loc, q, start, end, bank, cat) {
+                cat.question_index
+                    .insert(question.id.clone(), cat.questions.len());
+                cat.questions.push(question);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn question(
+        &mut self,
+        src: &Source,
+        loc: &Locator,
+        q: &raw::RawQuestion,
+        start: usize,
+        end: usize,
+        bank: usize,
+        cat: &Catalog,
+    ) -> Option<Question> {
+        let before = self.diags.len();
+        let id = Some(q.id.as_str());
+        let field_at = |f: &str| loc.find_field(f, start, end).unwrap_or(start);
+        if !valid_id(&q.id) {
+            self.push(src, loc, start, id, Problem::BadId { id: q.id.clone() });
+        } else if let Some(first) = cat.question(&q.id) {
+            let first = first.origin.to_string();
+            self.push(
+                src,
+                loc,
+                start,
+                id,
+                Problem::DuplicateId {
+                    id: q.id.clone(),
+                    first,
+                },
+            );
+        }
+        let topic = cat.topic(&q.topic);
+        if topic.is_none() {
+            let suggestion = cat
+                .topics
+                .iter()
+                .map(|t| (strsim::jaro_winkler(&t.id, &q.topic), &t.id))
+                .filter(|(s, _)| *s > 0.85)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, id)| id.clone());
+            self.push(
+                src,
+                loc,
+                field_at("topic"),
+                id,
+                Problem::UnknownTopic {
+                    topic: q.topic.clone(),
+                    suggestion,
+                },
+            );
+        }
+        if q.prompt.trim().is_empty() {
+            self.push(src, loc, field_at("prompt"), id, Problem::EmptyPrompt);
+        }
+        self.text(src, loc, field_at("prompt"), id, "prompt", &q.prompt);
+        if let Some(code) = &q.code {
+            self.text(src, loc, field_at("code"), id, "code", code);
+        }
+        self.text(
+            src,
+            loc,
+            field_at("explanation"),
+            id,
+            "explanation",
+            &q.explanation,
+        );
+        for t in &q.tags {
+            self.text(src, loc, field_at("tags"), id, "tag", t);
+        }
+        let kind = self.kind(src, loc, q, start, end);
+        let params = q.params.and_then(|p| {
+            let made = ItemParams::new(p.a, p.b, p.c);
+            if made.is_none() {
+                self.push(
+                    src,
+                    loc,
+                    field_at("params"),
+                    id,
+                    Problem::BadParams {
+                        reason: format!("a = {}, b = {}, c = {}", p.a, p.b, p.c),
+                    },
+                );
+            }
+            made
+        });
+        let resources = q
+            .resources
+            .iter()
+            .map(|r| self.resource(src, loc, start, id, r))
+            .collect();
+        let has_errors = self.diags[before..]
+            .iter()
+            .any(|d| d.severity == Severity::Error);
+        if has_errors {
+            return None;
+        }
+        let (line, col) = loc.position(start);
+        Some(Question {
+            id: q.id.clone(),
+            topic: q.topic.clone(),
+            area: topic?.area.clone(),
+            difficulty: q.difficulty,
+            prompt: q.prompt.clone(),
+            code: q.code.clone(),
+            kind: kind?,
+            explanation: q.explanation.clone(),
+            params,
+            resources,
+            tags: q.tags.clone(),
+            origin: Origin {
+                file: src.name.clone(),
+                line,
+                col,
+            },
+            bank,
+        })
+    }
+
+    fn choices(
+        &mut self,
+        src: &Source,
+        loc: &Locator,
+        id: Option<&str>,
+        at: usize,
+        raw: &[raw::RawChoice],
+    ) -> Vec<Choice> {
+        if raw.len() < 2 {
+            self.push(
+                src,
+                loc,
+                at,
+                id,
+                Problem::TooFewChoices { count: raw.len() },
+            );
+        }
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut out = Vec::with_capacity(raw.len());
+        for (i, c) in raw.iter().enumerate() {
+            let c_at = loc.find_quoted(&c.text, at).unwrap_or(at);
+            if c.text.trim().is_empty() {
+                self.push(src, loc, c_at, id, Problem::EmptyChoice { index: i });
+            } else if let Some(&first) = seen.get(&fold_text(&c.text)) {
+                self.push(
+                    src,
+                    loc,
+                    c_at,
+                    id,
+                    Problem::DuplicateChoice {
+                        first,
+                        second: i,
+                    },
+                );
+            }
+            seen.insert(fold_text(&c.text), i);
+            self.text(src, loc, c_at, id, "choice", &c.text);
+            if let Some(f) = &c.feedback {
+                self.text(src, loc, c_at, id, "choice feedback", f);
+            }
+            let resource = c
+                .resource
+                .as_ref()
+                .map(|r| self.resource(src, loc, c_at, id, r));
+            out.push(Choice {
+                text: c.text.clone(),
+                feedback: c.feedback.clone(),
+                resource,
+            });
+        }
+        out
+    }
+
+    fn kind(
+        &mut self,
+        src: &Source,
+        loc: &Locator,
+        q: &raw::RawQuestion,
+        start: usize,
+        end: usize,
+    ) -> Option<Kind> {
+        let id = Some(q.id.as_str());
+        let field_at = |f: &str| loc.find_field(f, start, end).unwrap_or(start);
+        let before = self.diags.len();
+        let kind = match &q.kind {
+            RawKind::SingleChoice {
+                choices,
+                answer,
+                fixed_order,
+            } => {
+                let choices = self.choices(src, loc, id, field_at("choices"), choices);
+                if *answer >= choices.len() {
+                    self.push(
+                        src,
+                        loc,
+                        field_at("answer"),
+                        id,
+                        Problem::AnswerOutOfRange {
+                            index: *answer,
+                            choices: choices.len(),
+                        },
+                    );
+                }
+                Kind::SingleChoice {
+                    choices,
+                    answer: *answer,
+                    fixed_order: *fixed_order,
+                }
+            }
+            RawKind::MultipleSelect {
+                choices,
+                answers,
+                fixed_order,
+            } => {
+                let choices = self.choices(src, loc, id, field_at("choices"), choices);
+                let at = field_at("answers");
+                if answers.is_empty() {
+                    self.push(src, loc, at, id, Problem::NoCorrectChoice);
+                }
+                let mut sorted = answers.clone();
+                sorted.sort_unstable();
+                for w in sorted.windows(2).filter(|w| w[0] == w[1]) {
+                    self.push(src, loc, at, id, Problem::RepeatedAnswer { index: w[0] });
+                }
+                sorted.dedup();
+                for &a in sorted.iter().filter(|&&a| a >= choices.len()) {
+                    self.push(
+                        src,
+                        loc,
+                        at,
+                        id,
+                        Problem::AnswerOutOfRange {
+                            index: a,
+                            choices: choices.len(),
+                        },
+                    );
+                }
+                Kind::MultipleSelect {
+                    choices,
+                    answers: sorted,
+                    fixed_order: *fixed_order,
+                }
+            }
+            RawKind::TrueFalse { answer } => Kind::TrueFalse { answer: *answer },
+            RawKind::Numeric {
+                answer,
+                tolerance,
+                unit,
+            } => {
+                if !answer.is_finite() {
+                    self.push(
+                        src,
+                        loc,
+                        field_at("answer"),
+                        id,
+                        Problem::NotFinite {
+                            field: "answer",
+                            value: *answer,
+                        },
+                    );
+                }
+                let t = match tolerance {
+                    raw::Tolerance::Absolute(t) | raw::Tolerance::Relative(t) => *t,
+                };
+                if t.is_nan() || t.is_infinite() {
+                    self.push(
+                        src,
+                        loc,
+                        field_at("tolerance"),
+                        id,
+                        Problem::NotFinite {
+                            field: "tolerance",
+                            value: t,
+                        },
+                    );
+                } else if t < 0.0 {
+                    self.push(
+                        src,
+                        loc,
+                        field_at("tolerance"),
+                        id,
+                        Problem::NegativeTolerance { value: t },
+                    );
+                }
+                if let Some(u) = unit {
+                    self.text(src, loc, field_at("unit"), id, "unit", u);
+                }
+                Kind::Numeric {
+                    answer: *answer,
+                    tolerance: *tolerance,
+                    unit: unit.clone(),
+                }
+            }
+            RawKind::ShortText { accepted } => {
+                let at = field_at("accepted");
+                let display: Vec<String> = accepted
+                    .iter()
+                    .filter(|a| !a.trim().is_empty())
+                    .cloned()
+                    .collect();
+                if display.is_empty() {
+                    self.push(src, loc, at, id, Problem::NoAcceptedAnswer);
+                }
+                for a in &display {
+                    self.text(src, loc, at, id, "accepted answer", a);
+                }
+                Kind::ShortText {
+                    accepted: display.iter().map(|a| fold_text(a)).collect(),
+                    display,
+                }
+            }
+            RawKind::SelfRating => Kind::SelfRating,
+        };
+        let ok = !self.diags[before..]
+            .iter()
+            .any(|d| d.severity == Severity::Error);
+        ok.then_some(kind)
+    }
+}
+
+/// Ids use lower-case ASCII letters, digits, `_`, `-` and `.`, up to 100 characters.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 100
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'))
+        && !id.starts_with('.')
+        && !id.ends_with('.')
+}

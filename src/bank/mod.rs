@@ -1,0 +1,14 @@
+//! Question banks and the roadmap: the RON format, loading (which is validation) and lints.
+
+mod diagnostic;
+mod lint;
+mod load;
+mod model;
+pub mod raw;
+mod source;
+
+pub use diagnostic::{BankErrors, Diagnostic, Problem, Severity};
+pub use lint::lint;
+pub use load::{CatalogBuilder, valid_id};
+pub use model::*;
+pub use source::{BUILTIN_BANKS, BUILTIN_ROADMAP, Locator, MAX_FILE_BYTES, Source};

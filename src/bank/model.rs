@@ -1,0 +1,231 @@
+//! The validated model: what the rest of the crate works with.
+//!
+//! Every type here is `#[non_exhaustive]`, so code outside the crate can read it but only
+//! [`super::CatalogBuilder`] can make one: a value of these types has passed validation.
+
+pub use super::raw::{Difficulty, ResourceKind, Tolerance};
+use std::collections::HashMap;
+
+/// Where something was written: a file (or built-in bank) and a 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.col)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Resource {
+    pub title: String,
+    /// Always an `https://` URL.
+    pub url: String,
+    pub kind: ResourceKind,
+}
+
+/// One of the seven roadmap steps.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Step {
+    /// 1 to 7.
+    pub number: u8,
+    pub title: String,
+    pub summary: String,
+    pub resources: Vec<Resource>,
+}
+
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Area {
+    pub id: String,
+    pub title: String,
+    /// Practice areas hold self-rating items; they are reported but never graded.
+    pub self_rated: bool,
+}
+
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Topic {
+    /// Namespaced by its area: `maths.linear_algebra`.
+    pub id: String,
+    pub title: String,
+    pub area: String,
+    /// The roadmap step (1 to 7) this topic belongs to.
+    pub step: u8,
+    pub resources: Vec<Resource>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Choice {
+    pub text: String,
+    pub feedback: Option<String>,
+    pub resource: Option<Resource>,
+}
+
+/// What kind of answer a question takes, with its key. Indices are always in range.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    /// Exactly one right choice.
+    SingleChoice {
+        choices: Vec<Choice>,
+        answer: usize,
+        fixed_order: bool,
+    },
+    /// One or more right choices, sorted and distinct; partial credit.
+    MultipleSelect {
+        choices: Vec<Choice>,
+        answers: Vec<usize>,
+        fixed_order: bool,
+    },
+    TrueFalse {
+        answer: bool,
+    },
+    /// A finite answer and a non-negative tolerance.
+    Numeric {
+        answer: f64,
+        tolerance: Tolerance,
+        unit: Option<String>,
+    },
+    /// Accepted answers, already folded (see [`crate::fold_text`]); at least one.
+    ShortText {
+        accepted: Vec<String>,
+        display: Vec<String>,
+    },
+    /// A 1–5 self-rating of a practice; not graded.
+    SelfRating,
+}
+
+impl Kind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::SingleChoice { .. } => "single_choice",
+            Kind::MultipleSelect { .. } => "multiple_select",
+            Kind::TrueFalse { .. } => "true_false",
+            Kind::Numeric { .. } => "numeric",
+            Kind::ShortText { .. } => "short_text",
+            Kind::SelfRating => "self_rating",
+        }
+    }
+
+    /// The choices of a choice question, in the file's order.
+    pub fn choices(&self) -> Option<&[Choice]> {
+        match self {
+            Kind::SingleChoice { choices, .. } | Kind::MultipleSelect { choices, .. } => {
+                Some(choices)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn is_graded(&self) -> bool {
+        !matches!(self, Kind::SelfRating)
+    }
+}
+
+/// Item parameters of the three-parameter logistic model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct ItemParams {
+    /// Discrimination, > 0.
+    pub a: f64,
+    /// Difficulty on the ability scale, finite.
+    pub b: f64,
+    /// Guessing floor, in [0, 1).
+    pub c: f64,
+}
+
+impl ItemParams {
+    /// Builds parameters, or `None` when they are outside their valid ranges.
+    pub fn new(a: f64, b: f64, c: f64) -> Option<Self> {
+        let ok = a.is_finite() && a > 0.0 && b.is_finite() && (0.0..1.0).contains(&c);
+        ok.then_some(ItemParams { a, b, c })
+    }
+}
+
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Question {
+    /// Unique across every loaded bank.
+    pub id: String,
+    pub topic: String,
+    pub area: String,
+    pub difficulty: Difficulty,
+    pub prompt: String,
+    pub code: Option<String>,
+    pub kind: Kind,
+    pub explanation: String,
+    /// Item parameters written in the bank, if any.
+    pub params: Option<ItemParams>,
+    pub resources: Vec<Resource>,
+    pub tags: Vec<String>,
+    pub origin: Origin,
+    /// Index into [`Catalog::banks`].
+    pub bank: usize,
+}
+
+/// A loaded bank's metadata.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BankInfo {
+    pub name: String,
+    pub version: String,
+    pub author: String,
+    pub licence: String,
+    pub description: String,
+    /// The file it came from, or `question_banks/NAME.ron (built in)`.
+    pub file: String,
+    pub builtin: bool,
+}
+
+/// The roadmap and every loaded bank, checked together: every question's topic exists,
+/// every id is unique, every index is in range.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Catalog {
+    pub steps: Vec<Step>,
+    pub areas: Vec<Area>,
+    pub topics: Vec<Topic>,
+    pub questions: Vec<Question>,
+    pub banks: Vec<BankInfo>,
+    pub(crate) topic_index: HashMap<String, usize>,
+    pub(crate) area_index: HashMap<String, usize>,
+    pub(crate) question_index: HashMap<String, usize>,
+}
+
+impl Catalog {
+    pub fn topic(&self, id: &str) -> Option<&Topic> {
+        self.topic_index.get(id).map(|&i| &self.topics[i])
+    }
+
+    pub fn area(&self, id: &str) -> Option<&Area> {
+        self.area_index.get(id).map(|&i| &self.areas[i])
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.question_index.get(id).map(|&i| &self.questions[i])
+    }
+
+    /// The step with this number; steps are always 1 to 7.
+    pub fn step(&self, number: u8) -> Option<&Step> {
+        self.steps.iter().find(|s| s.number == number)
+    }
+
+    pub fn topics_of<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a Topic> + 'a {
+        self.topics.iter().filter(move |t| t.area == area)
+    }
+
+    pub fn questions_in_topic<'a>(
+        &'a self,
+        topic: &'a str,
+    ) -> impl Iterator<Item = &'a Question> + 'a {
+        self.questions.iter().filter(move |q| q.topic == topic)
+    }
+}

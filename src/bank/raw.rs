@@ -1,0 +1,209 @@
+//! The serde mirror of the RON files, exactly as a person writes them.
+//!
+//! Nothing here is trusted: [`super::load`] turns these structs into the validated model,
+//! and no other code reads them.
+
+use serde::{Deserialize, Serialize};
+
+/// The bank file format this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBank {
+    pub format_version: u32,
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub author: String,
+    #[serde(default)]
+    pub licence: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub areas: Vec<RawArea>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<RawTopic>,
+    pub questions: Vec<RawQuestion>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArea {
+    pub id: String,
+    pub title: String,
+    /// Self-rated areas hold practice items that are not graded.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub self_rated: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTopic {
+    pub id: String,
+    pub title: String,
+    pub step: u8,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<RawResource>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RawResource {
+    pub title: String,
+    pub url: String,
+    pub kind: ResourceKind,
+}
+
+/// What sort of thing a resource is; shown beside its title.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "PascalCase")]
+pub enum ResourceKind {
+    Docs,
+    Course,
+    Book,
+    Video,
+    Community,
+    Certification,
+    Article,
+}
+
+impl ResourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceKind::Docs => "docs",
+            ResourceKind::Course => "course",
+            ResourceKind::Book => "book",
+            ResourceKind::Video => "video",
+            ResourceKind::Community => "community",
+            ResourceKind::Certification => "certification",
+            ResourceKind::Article => "article",
+        }
+    }
+}
+
+/// How hard a question is meant to be; also the fallback for item parameters.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "PascalCase")]
+pub enum Difficulty {
+    Easy,
+    Medium,
+    Hard,
+}
+
+impl Difficulty {
+    pub const ALL: [Difficulty; 3] = [Difficulty::Easy, Difficulty::Medium, Difficulty::Hard];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Difficulty::Easy => "easy",
+            Difficulty::Medium => "medium",
+            Difficulty::Hard => "hard",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuestion {
+    pub id: String,
+    pub topic: String,
+    pub difficulty: Difficulty,
+    pub prompt: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    pub kind: RawKind,
+    #[serde(default)]
+    pub explanation: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<RawParams>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<RawResource>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub enum RawKind {
+    SingleChoice {
+        choices: Vec<RawChoice>,
+        answer: usize,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        fixed_order: bool,
+    },
+    MultipleSelect {
+        choices: Vec<RawChoice>,
+        answers: Vec<usize>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        fixed_order: bool,
+    },
+    TrueFalse {
+        answer: bool,
+    },
+    Numeric {
+        answer: f64,
+        #[serde(default)]
+        tolerance: Tolerance,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
+    },
+    ShortText {
+        accepted: Vec<String>,
+    },
+    SelfRating,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChoice {
+    pub text: String,
+    /// Why a learner might pick this and why it is wrong (or, for a right choice, why).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<RawResource>,
+}
+
+/// How far a numeric answer may be from the key and still count as right.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+pub enum Tolerance {
+    /// |given − answer| ≤ t
+    Absolute(f64),
+    /// |given − answer| ≤ t·|answer|
+    Relative(f64),
+}
+
+impl Default for Tolerance {
+    fn default() -> Self {
+        Tolerance::Absolute(0.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RawParams {
+    pub a: f64,
+    pub b: f64,
+    #[serde(default)]
+    pub c: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRoadmap {
+    pub format_version: u32,
+    pub steps: Vec<RawStep>,
+    pub areas: Vec<RawArea>,
+    pub topics: Vec<RawTopic>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    pub number: u8,
+    pub title: String,
+    pub summary: String,
+    #[serde(default)]
+    pub resources: Vec<RawResource>,
+}

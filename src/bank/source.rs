@@ -1,0 +1,218 @@
+//! Bank sources (built in or on disk) and finding positions in their text.
+//!
+//! serde gives no positions once a file has parsed, so validation errors are placed by
+//! finding the question's id literal, then the field's name within that question.
+
+use super::diagnostic::{Diagnostic, Problem, Severity};
+use std::path::{Path, PathBuf};
+
+/// Bank files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// RON nesting deeper than this is refused (a bank needs about 6 levels).
+pub const MAX_NESTING: usize = 64;
+
+/// The built-in roadmap, embedded in the binary.
+pub const BUILTIN_ROADMAP: (&str, &str) =
+    ("roadmap.ron", include_str!("../../question_banks/roadmap.ron"));
+
+/// The built-in banks, embedded in the binary. A test checks this lists every shipped file.
+pub const BUILTIN_BANKS: &[(&str, &str)] = &[
+    ("maths.ron", include_str!("../../question_banks/maths.ron")),
+    (
+        "programming.ron",
+        include_str!("../../question_banks/programming.ron"),
+    ),
+    (
+        "ml_fundamentals.ron",
+        include_str!("../../question_banks/ml_fundamentals.ron"),
+    ),
+    ("tooling.ron", include_str!("../../question_banks/tooling.ron")),
+    (
+        "deployment.ron",
+        include_str!("../../question_banks/deployment.ron"),
+    ),
+    ("practice.ron", include_str!("../../question_banks/practice.ron")),
+];
+
+/// The text of one bank or roadmap file and the name to show for it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub text: String,
+    pub builtin: bool,
+}
+
+impl Source {
+    pub fn builtin(file: &str, text: &str) -> Self {
+        Source {
+            name: format!("question_banks/{file} (built in)"),
+            text: text.to_string(),
+            builtin: true,
+        }
+    }
+
+    /// Reads a file, refusing oversized and non-UTF-8 files with a diagnostic.
+    pub fn read(path: &Path) -> Result<Source, Diagnostic> {
+        let name = path.display().to_string();
+        let whole_file = |problem| Diagnostic {
+            severity: Severity::Error,
+            file: name.clone(),
+            line: 0,
+            col: 0,
+            question: None,
+            problem,
+        };
+        let size = std::fs::metadata(path)
+            .map_err(|e| whole_file(Problem::Unreadable(e.to_string())))?
+            .len();
+        if size > MAX_FILE_BYTES {
+            return Err(whole_file(Problem::TooLarge {
+                size,
+                limit: MAX_FILE_BYTES,
+            }));
+        }
+        let bytes =
+            std::fs::read(path).map_err(|e| whole_file(Problem::Unreadable(e.to_string())))?;
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Source {
+                name,
+                text,
+                builtin: false,
+            }),
+            Err(e) => {
+                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                // The valid prefix is UTF-8, so this cannot fail; positions count characters.
+                let prefix = std::str::from_utf8(valid).unwrap_or_default();
+                let (line, col) = Locator::new(prefix).position(prefix.len());
+                Err(Diagnostic {
+                    line,
+                    col,
+                    ..whole_file(Problem::InvalidUtf8)
+                })
+            }
+        }
+    }
+}
+
+/// The `.ron` files a path names: the file itself, or every `.ron` file under a folder
+/// (sorted, so loading order and messages are stable).
+pub fn ron_files(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let err = |problem| Diagnostic {
+        severity: Severity::Error,
+        file: path.display().to_string(),
+        line: 0,
+        col: 0,
+        question: None,
+        problem,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| err(Problem::Unreadable(e.to_string())))?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![(path.to_path_buf(), 0usize)];
+    while let Some((dir, depth)) = stack.pop() {
+        let entries =
+            std::fs::read_dir(&dir).map_err(|e| err(Problem::Unreadable(e.to_string())))?;
+        for entry in entries.flatten() {
+            let p = entry.path();
+            let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+            if is_dir && depth < 8 {
+                stack.push((p, depth + 1));
+            } else if p.extension().is_some_and(|e| e == "ron") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Turns byte offsets in a text into 1-based line and column (in characters).
+pub struct Locator<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Locator { text, line_starts }
+    }
+
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        (line, col)
+    }
+
+    /// The offset of the string literal `"needle"` at or after `from`.
+    pub fn find_quoted(&self, needle: &str, from: usize) -> Option<usize> {
+        let quoted = format!("\"{needle}\"");
+        self.text
+            .get(from..)?
+            .find(&quoted)
+            .map(|i| from + i)
+            .or_else(|| self.text.find(&quoted))
+    }
+
+    /// The offset of `field:` between `start` and `end`.
+    pub fn find_field(&self, field: &str, start: usize, end: usize) -> Option<usize> {
+        let hay = self.text.get(start..end.min(self.text.len()))?;
+        let mut from = 0;
+        while let Some(i) = hay[from..].find(field) {
+            let at = from + i;
+            let before_ok = at == 0
+                || !hay[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
+            let after = hay[at + field.len()..].trim_start();
+            if before_ok && after.starts_with(':') {
+                return Some(start + at);
+            }
+            from = at + field.len();
+        }
+        None
+    }
+
+    /// The source line (without its newline) that holds `line` (1-based).
+    pub fn line_text(&self, line: usize) -> &'a str {
+        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |&e| e - 1);
+        self.text[start..end].trim_end_matches('\r')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_count_characters() {
+        let l = Locator::new("ab\né x\n");
+        assert_eq!(l.position(0), (1, 1));
+        assert_eq!(l.position(3), (2, 1));
+        assert_eq!(l.position(6), (2, 3));
+        assert_eq!(l.line_text(2), "é x");
+    }
+
+    #[test]
+    fn finds_fields_by_whole_name() {
+        let text = "(answers: [1], answer: 2)";
+        let l = Locator::new(text);
+        assert_eq!(l.find_field("answer", 0, text.len()), Some(15));
+        assert_eq!(l.find_field("answers", 0, text.len()), Some(1));
+    }
+}

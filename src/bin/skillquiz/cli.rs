@@ -1,0 +1,108 @@
+//! Command-line definitions (clap) and nothing else.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Skill self-assessment for the road to Machine Learning Engineer.
+///
+/// Take a quiz on the built-in banks (maths, programming, ML fundamentals, tooling,
+/// deployment) and get next steps on the seven-step roadmap.
+#[derive(Debug, Parser)]
+#[command(name = "skillquiz", version, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Take a quiz and get a report with next steps.
+    Take(TakeArgs),
+    /// Check bank files: every error with file, line and column, then advice.
+    Validate(ValidateArgs),
+    /// List areas, topics and banks with question counts.
+    List(ListArgs),
+    /// Show the seven roadmap steps and their resources.
+    Roadmap(BankArgs),
+    /// Re-render the report and plan from a saved `take --json` result.
+    Recommend(RecommendArgs),
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct BankArgs {
+    /// Add a bank file, or every .ron file in a folder (repeatable). A bank with the
+    /// name of a built-in bank replaces it.
+    #[arg(long = "bank", value_name = "PATH")]
+    pub banks: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TakeArgs {
+    /// Only this area (repeatable), e.g. maths, tooling.
+    #[arg(long = "area", value_name = "AREA")]
+    pub areas: Vec<String>,
+    /// Only this topic (repeatable), e.g. maths.probability.
+    #[arg(long = "topic", value_name = "TOPIC")]
+    pub topics: Vec<String>,
+    /// Number of graded questions.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub count: usize,
+    /// Seed for question choice and choice order; the same seed gives the same quiz.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Read answers from FILE (or - for stdin), one per line; an empty line or `skip` skips.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Print the result as JSON on stdout (nothing else goes to stdout).
+    #[arg(long)]
+    pub json: bool,
+    /// When to show right answers and explanations.
+    #[arg(long, value_enum, default_value_t = Feedback::Immediate)]
+    pub feedback: Feedback,
+    #[command(flatten)]
+    pub bank: BankArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Feedback {
+    /// After each answer.
+    Immediate,
+    /// In the report, after the last question.
+    End,
+    /// Never (scores and plan only).
+    None,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Bank files or folders to check (with the built-in roadmap and banks).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print the diagnostics as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub bank: BankArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RecommendArgs {
+    /// A result saved from `skillquiz take --json` (or - for stdin).
+    #[arg(long, value_name = "RESULT.json")]
+    pub from: PathBuf,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub bank: BankArgs,
+}

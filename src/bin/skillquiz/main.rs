@@ -1,0 +1,386 @@
+//! The skillquiz command: flags in, library calls, rendered output and an exit code.
+//!
+//! Exit codes (README, "Exit codes"): 0 done; 1 output could not be written; 2 usage or
+//! input error; 3 invalid bank files.
+
+mod cli;
+mod prompt;
+mod render;
+
+use clap::Parser;
+use cli::{Cli, Command, Feedback};
+use render::Theme;
+use skillquiz::{
+    BUILTIN_BANKS, BUILTIN_ROADMAP, BankErrors, Catalog, CatalogBuilder, Diagnostic,
+    Locator, QuizResult, QuizSpec, Severity,
+};
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Everything that can stop a command, mapped to a message and an exit code in one place.
+enum Failure {
+    /// Bad flags or input: exit 2.
+    Usage(String),
+    /// Invalid banks: exit 3, every diagnostic printed.
+    Banks(BankErrors),
+    /// Writing output failed (not a closed pipe): exit 1.
+    Output(io::Error),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        Failure::Output(e)
+    }
+}
+
+impl From<BankErrors> for Failure {
+    fn from(e: BankErrors) -> Self {
+        Failure::Banks(e)
+    }
+}
+
+const EXIT_OUTPUT: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+const EXIT_BANKS: u8 = 3;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
+        }
+    };
+    let err_theme = Theme::for_stream(io::stderr().is_terminal());
+    match run(cli) {
+        Ok(code) => code,
+        Err(Failure::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Failure::Output(e)) => {
+            eprintln!("skillquiz: could not write output: {e}");
+            ExitCode::from(EXIT_OUTPUT)
+        }
+        Err(Failure::Usage(msg)) => {
+            eprintln!("{} {}", err_theme.bad("error:"), render::clean(&msg));
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(Failure::Banks(errs)) => {
+            let mut e = io::stderr().lock();
+            let _ = write_diagnostics(&mut e, &err_theme, &errs.diagnostics);
+            let n = errs.errors().count();
+            let _ = writeln!(
+                e,
+                "{} {n} error(s) in the question banks; nothing was run",
+                err_theme.bad("error:")
+            );
+            ExitCode::from(EXIT_BANKS)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    match cli.command {
+        Command::Take(args) => take(args),
+        Command::Validate(args) => validate(args),
+        Command::List(args) => list(args),
+        Command::Roadmap(args) => roadmap(args),
+        Command::Recommend(args) => recommend(args),
+    }
+}
+
+fn load(banks: &cli::BankArgs) -> Result<Catalog, Failure> {
+    let mut b = CatalogBuilder::builtin();
+    for p in &banks.banks {
+        b.add_path(p);
+    }
+    Ok(b.build()?)
+}
+
+fn stdout_theme() -> Theme {
+    Theme::for_stream(io::stdout().is_terminal())
+}
+
+fn take(args: cli::TakeArgs) -> Result<ExitCode, Failure> {
+    let catalog = load(&args.bank)?;
+    let seed = args.seed.unwrap_or_else(|| rand::random::<u64>() % 1_000_000);
+    let spec = QuizSpec {
+        areas: args.areas.clone(),
+        topics: args.topics.clone(),
+        count: args.count,
+    };
+    let mut quiz = skillquiz::Quiz::new(&catalog, &spec, seed)
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    let stdin_is_terminal = io::stdin().is_terminal();
+    let ended = match &args.answers {
+        Some(path) => {
+            let (name, mut reader): (String, Box<dyn BufRead>) = if path.as_os_str() == "-" {
+                ("<stdin>".into(), Box::new(io::stdin().lock()))
+            } else {
+                let f = std::fs::File::open(path).map_err(|e| {
+                    Failure::Usage(format!("cannot read answers file {}: {e}", path.display()))
+                })?;
+                (path.display().to_string(), Box::new(io::BufReader::new(f)))
+            };
+            prompt::scripted(&mut quiz, &mut reader, &name).map_err(|e| match e {
+                prompt::ScriptError::Bad(b) => Failure::Usage(format!(
+                    "{}:{}: answer `{}` does not fit question `{}`: {}; {}",
+                    b.source, b.line, b.text, b.question, b.reason, b.hint
+                )),
+                prompt::ScriptError::Io { source, err } => {
+                    Failure::Usage(format!("cannot read answers from {source}: {err}"))
+                }
+            })?
+        }
+        None => {
+            // Questions go to stdout, or to stderr when stdout carries the JSON.
+            let (mut ui, theme): (Box<dyn Write>, Theme) = if args.json {
+                (Box::new(io::stderr()), Theme::for_stream(io::stderr().is_terminal()))
+            } else {
+                (Box::new(io::stdout()), stdout_theme())
+            };
+            let show = if args.feedback == Feedback::Immediate {
+                prompt::ShowFeedback::Now
+            } else {
+                prompt::ShowFeedback::Later
+            };
+            let progress = stdin_is_terminal && io::stderr().is_terminal();
+            let mut input = io::stdin().lock();
+            prompt::interactive(&mut quiz, &catalog, &mut input, &mut ui, &theme, show, progress)
+                .map_err(|e| {
+                    if e.kind() == io::ErrorKind::InvalidData {
+                        Failure::Usage(format!("cannot read answers from stdin: {e}"))
+                    } else {
+                        Failure::Output(e)
+                    }
+                })?
+        }
+    };
+    let result = QuizResult::new(
+        &catalog,
+        quiz.responses(),
+        seed,
+        "fixed",
+        ended,
+        quiz.len(),
+    );
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &result).map_err(io::Error::other)?;
+        writeln!(out)?;
+    } else {
+        let show_missed = args.feedback != Feedback::None;
+        write!(out, "{}", render::report(&stdout_theme(), &result, show_missed))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn source_line(file: &str, line: usize) -> Option<String> {
+    let builtin = |name: &str| format!("question_banks/{name} (built in)");
+    let text = if file == builtin(BUILTIN_ROADMAP.0) {
+        BUILTIN_ROADMAP.1.to_string()
+    } else if let Some((_, t)) = BUILTIN_BANKS.iter().find(|(n, _)| builtin(n) == file) {
+        t.to_string()
+    } else {
+        let bytes = std::fs::read(Path::new(file)).ok()?;
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    Some(Locator::new(&text).line_text(line).to_string())
+}
+
+fn write_diagnostics(w: &mut dyn Write, theme: &Theme, diags: &[Diagnostic]) -> io::Result<()> {
+    for d in diags {
+        let line = source_line(&d.file, d.line);
+        write!(w, "{}", render::diagnostic(theme, d, line.as_deref()))?;
+    }
+    Ok(())
+}
+
+fn validate(args: cli::ValidateArgs) -> Result<ExitCode, Failure> {
+    let mut b = CatalogBuilder::builtin();
+    for p in &args.paths {
+        b.add_path(p);
+    }
+    let files = b.added_files();
+    let diags: Vec<Diagnostic> = match b.build() {
+        Ok(cat) => skillquiz::lint(&cat, Some(&files)),
+        Err(e) => e.diagnostics,
+    };
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diags.len() - errors;
+    let failed = errors > 0 || (args.strict && warnings > 0);
+    if args.json {
+        let items: Vec<serde_json::Value> = diags
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "severity": d.severity,
+                    "code": d.code(),
+                    "file": d.file,
+                    "line": d.line,
+                    "column": d.col,
+                    "question": d.question,
+                    "message": d.problem.to_string(),
+                    "hint": d.hint(),
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "files": files,
+            "errors": errors,
+            "warnings": warnings,
+            "ok": !failed,
+            "diagnostics": items,
+        });
+        let mut out = io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &doc).map_err(io::Error::other)?;
+        writeln!(out)?;
+    } else {
+        let theme = Theme::for_stream(io::stderr().is_terminal());
+        let mut err = io::stderr().lock();
+        write_diagnostics(&mut err, &theme, &diags)?;
+        let summary = format!(
+            "{} file(s) checked: {errors} error(s), {warnings} warning(s)",
+            files.len()
+        );
+        if failed {
+            writeln!(err, "{} {summary}", theme.bad("failed:"))?;
+        } else {
+            writeln!(io::stdout(), "ok: {summary}")?;
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(EXIT_BANKS)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn list(args: cli::ListArgs) -> Result<ExitCode, Failure> {
+    let cat = load(&args.bank)?;
+    let count_topic = |t: &str| cat.questions_in_topic(t).count();
+    let count_area = |a: &str| cat.questions.iter().filter(|q| q.area == a).count();
+    let mut out = io::stdout().lock();
+    if args.json {
+        let doc = serde_json::json!({
+            "questions": cat.questions.len(),
+            "areas": cat.areas.iter().map(|a| serde_json::json!({
+                "area": a.id, "title": a.title, "self_rated": a.self_rated,
+                "questions": count_area(&a.id),
+            })).collect::<Vec<_>>(),
+            "topics": cat.topics.iter().map(|t| serde_json::json!({
+                "topic": t.id, "title": t.title, "area": t.area, "step": t.step,
+                "questions": count_topic(&t.id),
+            })).collect::<Vec<_>>(),
+            "banks": cat.banks.iter().enumerate().map(|(i, b)| serde_json::json!({
+                "name": b.name, "version": b.version, "author": b.author,
+                "licence": b.licence, "file": b.file, "builtin": b.builtin,
+                "questions": cat.questions.iter().filter(|q| q.bank == i).count(),
+            })).collect::<Vec<_>>(),
+        });
+        serde_json::to_writer_pretty(&mut out, &doc).map_err(io::Error::other)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let t = stdout_theme();
+    writeln!(out, "{}", t.bold("Areas and topics"))?;
+    for a in &cat.areas {
+        let kind = if a.self_rated { ", self-rated" } else { "" };
+        writeln!(
+            out,
+            "\n  {} {}",
+            t.bold(&render::clean(&a.title)),
+            t.dim(&format!("({}: {} questions{kind})", a.id, count_area(&a.id)))
+        )?;
+        for tp in cat.topics_of(&a.id) {
+            writeln!(
+                out,
+                "    {:<44} {:>4}  {}",
+                tp.id,
+                count_topic(&tp.id),
+                t.dim(&format!("step {} · {}", tp.step, render::clean(&tp.title)))
+            )?;
+        }
+    }
+    writeln!(out, "\n{}", t.bold("Banks"))?;
+    for (i, b) in cat.banks.iter().enumerate() {
+        writeln!(
+            out,
+            "  {:<18} {:<8} {:>4} questions  {}",
+            render::clean(&b.name),
+            render::clean(&b.version),
+            cat.questions.iter().filter(|q| q.bank == i).count(),
+            t.dim(&render::clean(&b.file))
+        )?;
+    }
+    writeln!(out, "\n  {} questions in all", cat.questions.len())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn roadmap(args: cli::BankArgs) -> Result<ExitCode, Failure> {
+    let cat = load(&args)?;
+    let t = stdout_theme();
+    let mut out = io::stdout().lock();
+    writeln!(out, "{}", t.bold("The road to Machine Learning Engineer"))?;
+    for s in &cat.steps {
+        writeln!(
+            out,
+            "\n{} {}",
+            t.accent(&format!("Step {}", s.number)),
+            t.bold(&render::clean(&s.title))
+        )?;
+        writeln!(out, "{}", render::wrap(&s.summary, 88, "  "))?;
+        for r in &s.resources {
+            writeln!(
+                out,
+                "    {} {}",
+                render::clean(&r.title),
+                t.dim(&format!("({}) {}", r.kind.as_str(), render::clean(&r.url)))
+            )?;
+        }
+        let topics: Vec<String> = cat
+            .topics
+            .iter()
+            .filter(|tp| tp.step == s.number)
+            .map(|tp| render::clean(&tp.title))
+            .collect();
+        if !topics.is_empty() {
+            writeln!(
+                out,
+                "{}",
+                t.dim(&render::wrap(&format!("Topics: {}", topics.join(", ")), 88, "  "))
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn recommend(args: cli::RecommendArgs) -> Result<ExitCode, Failure> {
+    let cat = load(&args.bank)?;
+    let name = args.from.display().to_string();
+    let text = if args.from.as_os_str() == "-" {
+        let mut s = String::new();
+        io::Read::read_to_string(&mut io::stdin(), &mut s)
+            .map_err(|e| Failure::Usage(format!("cannot read the result from stdin: {e}")))?;
+        s
+    } else {
+        let bytes = std::fs::read(&args.from)
+            .map_err(|e| Failure::Usage(format!("cannot read {name}: {e}")))?;
+        String::from_utf8(bytes)
+            .map_err(|_| Failure::Usage(format!("{name}: not UTF-8 text, so not a skillquiz result")))?
+    };
+    let saved = QuizResult::from_json(&name, &text).map_err(|e| Failure::Usage(e.to_string()))?;
+    let result = saved
+        .rescore(&cat, &name)
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &result).map_err(io::Error::other)?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", render::report(&stdout_theme(), &result, true))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,49 @@
+//! skillquiz: a skill self-assessment engine for the road to Machine Learning Engineer.
+//!
+//! Question banks written in RON are loaded (and so validated) into a [`Catalog`]; a
+//! [`Quiz`] picks questions and grades answers; a [`Scorecard`] sums them up per topic and
+//! area; [`recommend`] turns weak spots into next steps on the seven-step roadmap.
+//!
+//! ```
+//! use skillquiz::{Answer, Catalog, Quiz, QuizSpec, Scorecard, recommend};
+//!
+//! let catalog = Catalog::builtin().expect("the built-in banks are valid");
+//! let spec = QuizSpec { areas: vec!["maths".into()], count: 3, ..QuizSpec::default() };
+//! let mut quiz = Quiz::new(&catalog, &spec, 7).expect("maths has questions");
+//! while let Some(item) = quiz.current() {
+//!     let _ = item.question.prompt.len(); // show it to someone, read their answer
+//!     quiz.answer(Answer::Skip, 0.0);
+//! }
+//! let scorecard = Scorecard::new(&catalog, quiz.responses());
+//! let plan = recommend(&catalog, &scorecard);
+//! assert_eq!(scorecard.questions_answered(), 0);
+//! assert!(plan.is_empty());
+//! ```
+
+mod bank;
+mod error;
+mod plan;
+mod quiz;
+mod report;
+mod score;
+mod text;
+
+pub use bank::raw;
+pub use bank::{
+    Area, BUILTIN_BANKS, BUILTIN_ROADMAP, BankErrors, BankInfo, Catalog, CatalogBuilder, Choice,
+    Diagnostic, Difficulty, ItemParams, Kind, Locator, MAX_FILE_BYTES, Origin, Problem, Question,
+    Resource, ResourceKind, Severity, Source, Step, Tolerance, Topic, lint, valid_id,
+};
+pub use error::{Error, Result};
+pub use plan::{PlanEntry, Recommendation, recommend};
+pub use plan::Link;
+pub use quiz::{
+    Answer, AnswerError, Graded, Item, Quiz, QuizError, QuizSpec, Response, describe_answer,
+    describe_key, grade, hint, letter, parse_answer,
+};
+pub use report::{
+    AreaResult, BankRef, Ended, Missed, QuestionResult, QuizResult, RESULT_FORMAT_VERSION,
+    ResultError, TopicResult,
+};
+pub use score::{DEVELOPING, Level, MIN_AREA_EVIDENCE, MIN_TOPIC_EVIDENCE, STRONG, Scorecard, Stat};
+pub use text::fold_text;

@@ -1,0 +1,254 @@
+//! Answers: parsing what a person or script typed, and grading it against the key.
+
+use crate::bank::{Kind, Question, Tolerance};
+use crate::text::fold_text;
+use serde::{Deserialize, Serialize};
+
+/// An answer to one question. Choice indices are the file's (not the shuffled display order).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    Choice(usize),
+    Choices(Vec<usize>),
+    Bool(bool),
+    Number(f64),
+    Text(String),
+    Rating(u8),
+    /// "I don't know": counts as a miss.
+    Skip,
+}
+
+/// Why typed text is not an answer to this question; the hint says what would be.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{reason}")]
+pub struct AnswerError {
+    pub reason: String,
+    pub hint: String,
+}
+
+/// Letters shown before choices: A, B, C, ...
+pub fn letter(position: usize) -> char {
+    (b'A' + (position as u8 % 26)) as char
+}
+
+fn position_of(c: char, n: usize) -> Option<usize> {
+    let c = c.to_ascii_uppercase();
+    c.is_ascii_uppercase()
+        .then(|| (c as u8 - b'A') as usize)
+        .filter(|&p| p < n)
+}
+
+/// Parses one answer typed for `question`, whose choices are shown in `order`
+/// (display position → file index). `skip` (any case) skips.
+pub fn parse_answer(question: &Question, order: &[usize], input: &str) -> Result<Answer, AnswerError> {
+    let s = input.trim();
+    if s.eq_ignore_ascii_case("skip") {
+        return Ok(Answer::Skip);
+    }
+    let err = |reason: String, hint: String| Err(AnswerError { reason, hint });
+    if s.is_empty() {
+        return err("no answer given".into(), hint(question, order));
+    }
+    match &question.kind {
+        Kind::SingleChoice { .. } => {
+            let t = s.trim_end_matches([')', '.']).trim_start_matches('(');
+            let mut chars = t.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => match position_of(c, order.len()) {
+                    Some(p) => Ok(Answer::Choice(order[p])),
+                    None => err(format!("`{s}` is not one of the choices"), hint(question, order)),
+                },
+                _ => err(format!("`{s}` is not a single letter"), hint(question, order)),
+            }
+        }
+        Kind::MultipleSelect { .. } => {
+            let mut picked = Vec::new();
+            for c in s.chars().filter(|c| !matches!(c, ',' | ' ' | ';' | '\t')) {
+                match position_of(c, order.len()) {
+                    Some(p) => picked.push(order[p]),
+                    None => {
+                        return err(format!("`{c}` is not one of the choices"), hint(question, order));
+                    }
+                }
+            }
+            picked.sort_unstable();
+            picked.dedup();
+            Ok(Answer::Choices(picked))
+        }
+        Kind::TrueFalse { .. } => match s.to_ascii_lowercase().as_str() {
+            "t" | "true" | "y" | "yes" => Ok(Answer::Bool(true)),
+            "f" | "false" | "n" | "no" => Ok(Answer::Bool(false)),
+            _ => err(format!("`{s}` is neither true nor false"), hint(question, order)),
+        },
+        Kind::Numeric { unit, .. } => {
+            let t = unit
+                .as_deref()
+                .and_then(|u| s.strip_suffix(u))
+                .unwrap_or(s)
+                .trim();
+            match parse_number(t) {
+                Some(x) => Ok(Answer::Number(x)),
+                None => err(format!("`{s}` is not a number"), hint(question, order)),
+            }
+        }
+        Kind::ShortText { .. } => Ok(Answer::Text(s.to_string())),
+        Kind::SelfRating => match s.parse::<u8>() {
+            Ok(r @ 1..=5) => Ok(Answer::Rating(r)),
+            _ => err(format!("`{s}` is not a rating"), hint(question, order)),
+        },
+    }
+}
+
+/// A finite decimal number (`0.25`, `-1e-3`) or a fraction (`1/4`).
+fn parse_number(s: &str) -> Option<f64> {
+    let x = match s.split_once('/') {
+        Some((n, d)) => {
+            let (n, d) = (n.trim().parse::<f64>().ok()?, d.trim().parse::<f64>().ok()?);
+            (d != 0.0).then(|| n / d)?
+        }
+        None => s.parse::<f64>().ok()?,
+    };
+    x.is_finite().then_some(x)
+}
+
+/// What a valid answer to this question looks like, for re-asking.
+pub fn hint(question: &Question, order: &[usize]) -> String {
+    let last = letter(order.len().saturating_sub(1));
+    match &question.kind {
+        Kind::SingleChoice { .. } => format!("type one letter from A to {last}"),
+        Kind::MultipleSelect { .. } => {
+            format!("type the letters of every right choice, from A to {last}, e.g. A,C")
+        }
+        Kind::TrueFalse { .. } => "type t (true) or f (false)".into(),
+        Kind::Numeric { .. } => "type a number, e.g. 0.25, -3 or 1/4".into(),
+        Kind::ShortText { .. } => "type a word or short phrase".into(),
+        Kind::SelfRating => {
+            "type 1 (never done this) to 5 (do it routinely)".into()
+        }
+    }
+}
+
+/// The result of grading one answer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Graded {
+    /// In [0, 1]; for a self-rating, (rating − 1) / 4.
+    pub score: f64,
+    /// Fully right (for a self-rating: rated 4 or 5).
+    pub correct: bool,
+}
+
+/// Grades an answer against a question's key. An answer of the wrong shape (a number
+/// for a choice question) scores 0.
+///
+/// Multiple select gives partial credit: with k right choices out of n, each right pick
+/// earns 1/k and each wrong pick costs 1/(n − k); the total is clamped to [0, 1].
+pub fn grade(question: &Question, answer: &Answer) -> Graded {
+    let wrong = Graded {
+        score: 0.0,
+        correct: false,
+    };
+    let full = |ok: bool| Graded {
+        score: if ok { 1.0 } else { 0.0 },
+        correct: ok,
+    };
+    match (&question.kind, answer) {
+        (Kind::SingleChoice { answer: key, .. }, Answer::Choice(c)) => full(c == key),
+        (Kind::MultipleSelect { choices, answers, .. }, Answer::Choices(picked)) => {
+            let k = answers.len() as f64;
+            let others = (choices.len() - answers.len()) as f64;
+            let hits = picked.iter().filter(|p| answers.contains(p)).count() as f64;
+            let misses = picked.len() as f64 - hits;
+            let penalty = if others > 0.0 { misses / others } else { 0.0 };
+            let score = (hits / k - penalty).clamp(0.0, 1.0);
+            let mut sorted = picked.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            Graded {
+                score,
+                correct: sorted == *answers,
+            }
+        }
+        (Kind::TrueFalse { answer: key }, Answer::Bool(b)) => full(b == key),
+        (
+            Kind::Numeric {
+                answer: key,
+                tolerance,
+                ..
+            },
+            Answer::Number(x),
+        ) => full(within(*x, *key, *tolerance)),
+        (Kind::ShortText { accepted, .. }, Answer::Text(t)) => full(accepted.contains(&fold_text(t))),
+        (Kind::SelfRating, Answer::Rating(r)) => Graded {
+            score: (f64::from(*r).clamp(1.0, 5.0) - 1.0) / 4.0,
+            correct: *r >= 4,
+        },
+        _ => wrong,
+    }
+}
+
+/// Whether `x` is within `tolerance` of `key`, allowing for floating-point rounding.
+fn within(x: f64, key: f64, tolerance: Tolerance) -> bool {
+    let allowed = match tolerance {
+        Tolerance::Absolute(t) => t,
+        Tolerance::Relative(t) => t * key.abs(),
+    };
+    (x - key).abs() <= allowed + 1e-9 * key.abs().max(1.0)
+}
+
+/// The key written out for people: `B`, `A, C`, `true`, `2 (± 0.01)`, `overfitting`.
+pub fn describe_key(question: &Question, order: &[usize]) -> String {
+    let shown = |i: usize| {
+        order
+            .iter()
+            .position(|&o| o == i)
+            .map_or('?', letter)
+    };
+    match &question.kind {
+        Kind::SingleChoice { choices, answer, .. } => {
+            format!("{}) {}", shown(*answer), choices[*answer].text)
+        }
+        Kind::MultipleSelect { choices, answers, .. } => answers
+            .iter()
+            .map(|&a| format!("{}) {}", shown(a), choices[a].text))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Kind::TrueFalse { answer } => answer.to_string(),
+        Kind::Numeric {
+            answer,
+            tolerance,
+            unit,
+        } => {
+            let unit = unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+            match tolerance {
+                Tolerance::Absolute(t) if *t == 0.0 => format!("{answer}{unit}"),
+                Tolerance::Absolute(t) => format!("{answer}{unit} (± {t})"),
+                Tolerance::Relative(t) => format!("{answer}{unit} (± {}%)", t * 100.0),
+            }
+        }
+        Kind::ShortText { display, .. } => display.join(" / "),
+        Kind::SelfRating => "any rating".into(),
+    }
+}
+
+/// A given answer written out for people, in the display letters used.
+pub fn describe_answer(question: &Question, order: &[usize], answer: &Answer) -> String {
+    let shown = |i: &usize| {
+        order
+            .iter()
+            .position(|o| o == i)
+            .map_or('?', letter)
+            .to_string()
+    };
+    match answer {
+        Answer::Choice(c) => match question.kind.choices() {
+            Some(ch) if *c < ch.len() => format!("{}) {}", shown(c), ch[*c].text),
+            _ => shown(c),
+        },
+        Answer::Choices(cs) => cs.iter().map(shown).collect::<Vec<_>>().join(", "),
+        Answer::Bool(b) => b.to_string(),
+        Answer::Number(x) => x.to_string(),
+        Answer::Text(t) => t.clone(),
+        Answer::Rating(r) => format!("{r}/5"),
+        Answer::Skip => "skipped".into(),
+    }
+}

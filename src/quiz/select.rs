@@ -1,0 +1,175 @@
+//! Fixed-form selection: cover the chosen areas and topics evenly and spread difficulty.
+
+use super::QuizError;
+use crate::bank::{Catalog, Difficulty, Question};
+use rand::Rng;
+use rand::RngExt;
+use rand::seq::SliceRandom;
+
+/// Indices into `catalog.questions`: graded questions grouped by area (catalog order),
+/// easiest first within an area, then the practice self-ratings.
+pub fn pick<R: Rng>(
+    catalog: &Catalog,
+    spec: &super::QuizSpec,
+    rng: &mut R,
+) -> Result<Vec<usize>, QuizError> {
+    if spec.count == 0 {
+        return Err(QuizError::ZeroCount);
+    }
+    for a in &spec.areas {
+        if catalog.area(a).is_none() {
+            return Err(QuizError::UnknownArea {
+                area: a.clone(),
+                known: catalog.areas.iter().map(|a| a.id.clone()).collect(),
+            });
+        }
+    }
+    for t in &spec.topics {
+        if catalog.topic(t).is_none() {
+            let suggestion = catalog
+                .topics
+                .iter()
+                .map(|x| (strsim::jaro_winkler(&x.id, t), &x.id))
+                .filter(|(s, _)| *s > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, id)| id.clone());
+            return Err(QuizError::UnknownTopic {
+                topic: t.clone(),
+                suggestion,
+            });
+        }
+    }
+    let unfiltered = spec.areas.is_empty() && spec.topics.is_empty();
+    let chosen = |q: &Question| {
+        unfiltered || spec.areas.contains(&q.area) || spec.topics.contains(&q.topic)
+    };
+    let self_rated = |area: &str| catalog.area(area).is_some_and(|a| a.self_rated);
+
+    // Graded questions: areas → topics → questions.
+    let mut areas: Vec<Vec<Vec<usize>>> = Vec::new();
+    for area in catalog.areas.iter().filter(|a| !a.self_rated) {
+        let topics: Vec<Vec<usize>> = catalog
+            .topics_of(&area.id)
+            .map(|t| {
+                catalog
+                    .questions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, q)| q.topic == t.id && q.kind.is_graded() && chosen(q))
+                    .map(|(i, _)| i)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|qs| !qs.is_empty())
+            .collect();
+        if !topics.is_empty() {
+            areas.push(topics);
+        }
+    }
+    let mut out = Vec::new();
+    let area_sizes: Vec<usize> = areas.iter().map(|t| t.iter().map(Vec::len).sum()).collect();
+    let area_quota = spread(spec.count, &area_sizes, rng);
+    for (topics, quota) in areas.iter().zip(area_quota) {
+        let sizes: Vec<usize> = topics.iter().map(Vec::len).collect();
+        let mut picked: Vec<usize> = Vec::new();
+        for (qs, n) in topics.iter().zip(spread(quota, &sizes, rng)) {
+            picked.extend(by_difficulty(catalog, qs, n, rng));
+        }
+        picked.sort_by_key(|&i| catalog.questions[i].difficulty);
+        out.extend(picked);
+    }
+
+    // Practice: everything in an explicitly chosen practice area or topic (up to the
+    // count); with no filter, one item per practice topic.
+    let mut practice = Vec::new();
+    for area in catalog.areas.iter().filter(|a| self_rated(&a.id)) {
+        for t in catalog.topics_of(&area.id) {
+            let mut qs: Vec<usize> = catalog
+                .questions
+                .iter()
+                .enumerate()
+                .filter(|(_, q)| q.topic == t.id && chosen(q))
+                .map(|(i, _)| i)
+                .collect();
+            qs.shuffle(rng);
+            if unfiltered {
+                qs.truncate(1);
+            }
+            practice.extend(qs);
+        }
+    }
+    practice.truncate(spec.count.max(if unfiltered { practice.len() } else { 0 }));
+    out.extend(practice);
+    if out.is_empty() {
+        return Err(QuizError::NoQuestions);
+    }
+    Ok(out)
+}
+
+/// Shares `total` among groups as evenly as their sizes allow: one at a time, round
+/// robin from a random start, skipping full groups.
+pub fn spread<R: Rng>(total: usize, sizes: &[usize], rng: &mut R) -> Vec<usize> {
+    let mut counts = vec![0; sizes.len()];
+    if sizes.is_empty() {
+        return counts;
+    }
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.shuffle(rng);
+    let mut left = total.min(sizes.iter().sum());
+    while left > 0 {
+        for &g in &order {
+            if left > 0 && counts[g] < sizes[g] {
+                counts[g] += 1;
+                left -= 1;
+            }
+        }
+    }
+    counts
+}
+
+/// Picks `n` of `questions`, cycling medium, easy, hard so the levels are spread.
+fn by_difficulty<R: Rng>(
+    catalog: &Catalog,
+    questions: &[usize],
+    n: usize,
+    rng: &mut R,
+) -> Vec<usize> {
+    let mut buckets: Vec<Vec<usize>> = [Difficulty::Medium, Difficulty::Easy, Difficulty::Hard]
+        .iter()
+        .map(|d| {
+            let mut b: Vec<usize> = questions
+                .iter()
+                .copied()
+                .filter(|&i| catalog.questions[i].difficulty == *d)
+                .collect();
+            b.shuffle(rng);
+            b
+        })
+        .collect();
+    let mut out = Vec::with_capacity(n);
+    let start = rng.random_range(0..buckets.len());
+    let mut k = start;
+    while out.len() < n && buckets.iter().any(|b| !b.is_empty()) {
+        if let Some(i) = buckets[k % 3].pop() {
+            out.push(i);
+        }
+        k += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn spread_is_even_and_respects_sizes() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        assert_eq!(spread(6, &[10, 10, 10], &mut rng), vec![2, 2, 2]);
+        let c = spread(10, &[1, 10, 10], &mut rng);
+        assert_eq!(c[0], 1);
+        assert_eq!(c.iter().sum::<usize>(), 10);
+        assert!(c[1].abs_diff(c[2]) <= 1);
+        assert_eq!(spread(100, &[2, 3], &mut rng), vec![2, 3]);
+    }
+}

@@ -1,0 +1,215 @@
+//! Responses → a scorecard: score, count and level per topic and per area.
+//!
+//! Levels (documented in the README):
+//! - strong: mean score ≥ 0.75;
+//! - developing: 0.5 ≤ mean score < 0.75;
+//! - weak: mean score < 0.5;
+//! - not enough evidence: fewer than 2 graded answers in a topic, 3 in an area.
+//!
+//! A skipped question counts as answered with score 0 ("I don't know"); questions never
+//! reached (the quiz ended early) do not count.
+
+use crate::bank::Catalog;
+use crate::quiz::Response;
+use serde::{Deserialize, Serialize};
+
+/// Mean score at or above which a topic or area is strong.
+pub const STRONG: f64 = 0.75;
+/// Mean score at or above which a topic or area is developing (below: weak).
+pub const DEVELOPING: f64 = 0.5;
+/// Graded answers a topic needs before it gets a level.
+pub const MIN_TOPIC_EVIDENCE: usize = 2;
+/// Graded answers an area needs before it gets a level.
+pub const MIN_AREA_EVIDENCE: usize = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Weak,
+    Developing,
+    Strong,
+    NotEnoughEvidence,
+}
+
+impl Level {
+    /// The level of a mean `score` over `answered` answers, needing `min` answers.
+    pub fn of(score: f64, answered: usize, min: usize) -> Level {
+        if answered < min {
+            Level::NotEnoughEvidence
+        } else if score >= STRONG {
+            Level::Strong
+        } else if score >= DEVELOPING {
+            Level::Developing
+        } else {
+            Level::Weak
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Weak => "weak",
+            Level::Developing => "developing",
+            Level::Strong => "strong",
+            Level::NotEnoughEvidence => "not enough evidence",
+        }
+    }
+}
+
+/// Totals for one topic or area.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stat {
+    /// Topic or area id.
+    pub id: String,
+    /// Mean score in [0, 1]; `None` when nothing was answered.
+    pub score: Option<f64>,
+    pub answered: usize,
+    pub correct: usize,
+    pub level: Level,
+    /// Ids of questions not fully right (skips included), in the order asked.
+    pub missed: Vec<String>,
+}
+
+impl Stat {
+    fn new(id: &str, rs: &[&Response], min: usize) -> Stat {
+        let answered = rs.len();
+        let total: f64 = rs.iter().map(|r| r.score).sum();
+        let score = (answered > 0).then(|| total / answered as f64);
+        Stat {
+            id: id.to_string(),
+            score,
+            answered,
+            correct: rs.iter().filter(|r| r.correct).count(),
+            level: Level::of(score.unwrap_or(0.0), answered, min),
+            missed: rs
+                .iter()
+                .filter(|r| !r.correct)
+                .map(|r| r.id.clone())
+                .collect(),
+        }
+    }
+}
+
+/// The per-topic and per-area picture of one attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scorecard {
+    /// Areas with at least one graded answer, in catalog order.
+    pub areas: Vec<Stat>,
+    /// Topics with at least one graded answer, in catalog order.
+    pub topics: Vec<Stat>,
+    /// Self-rated practice topics: mean rating score in [0, 1] ((rating − 1) / 4).
+    pub practice: Vec<Stat>,
+    pub responses: Vec<Response>,
+}
+
+fn of<'r>(pool: &[&'r Response], keep: impl Fn(&Response) -> bool) -> Vec<&'r Response> {
+    pool.iter().copied().filter(|r| keep(r)).collect()
+}
+
+impl Scorecard {
+    pub fn new(catalog: &Catalog, responses: &[Response]) -> Scorecard {
+        let graded: Vec<&Response> = responses.iter().filter(|r| r.graded).collect();
+        let rated: Vec<&Response> = responses.iter().filter(|r| !r.graded).collect();
+        let areas = catalog
+            .areas
+            .iter()
+            .map(|a| Stat::new(&a.id, &of(&graded, |r| r.area == a.id), MIN_AREA_EVIDENCE))
+            .filter(|s| s.answered > 0)
+            .collect();
+        let topics = catalog
+            .topics
+            .iter()
+            .map(|t| Stat::new(&t.id, &of(&graded, |r| r.topic == t.id), MIN_TOPIC_EVIDENCE))
+            .filter(|s| s.answered > 0)
+            .collect();
+        let practice = catalog
+            .topics
+            .iter()
+            .map(|t| Stat::new(&t.id, &of(&rated, |r| r.topic == t.id), 1))
+            .filter(|s| s.answered > 0)
+            .collect();
+        Scorecard {
+            areas,
+            topics,
+            practice,
+            responses: responses.to_vec(),
+        }
+    }
+
+    /// Graded answers, skips included.
+    pub fn questions_answered(&self) -> usize {
+        self.responses.iter().filter(|r| r.graded).count()
+    }
+
+    /// The overall mean score of graded answers, if any.
+    pub fn overall(&self) -> Option<f64> {
+        let n = self.questions_answered();
+        (n > 0).then(|| {
+            self.responses
+                .iter()
+                .filter(|r| r.graded)
+                .map(|r| r.score)
+                .sum::<f64>()
+                / n as f64
+        })
+    }
+
+    pub fn topic(&self, id: &str) -> Option<&Stat> {
+        self.topics.iter().find(|s| s.id == id)
+    }
+
+    pub fn area(&self, id: &str) -> Option<&Stat> {
+        self.areas.iter().find(|s| s.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quiz::Answer;
+
+    fn resp(id: &str, topic: &str, score: f64) -> Response {
+        Response {
+            id: id.into(),
+            topic: topic.into(),
+            area: topic.split('.').next().unwrap().into(),
+            answer: Answer::Skip,
+            score,
+            correct: score == 1.0,
+            graded: true,
+            order: vec![],
+            seconds: 0.0,
+        }
+    }
+
+    #[test]
+    fn levels_follow_documented_thresholds() {
+        assert_eq!(Level::of(0.75, 2, 2), Level::Strong);
+        assert_eq!(Level::of(0.7499, 2, 2), Level::Developing);
+        assert_eq!(Level::of(0.5, 2, 2), Level::Developing);
+        assert_eq!(Level::of(0.49, 2, 2), Level::Weak);
+        assert_eq!(Level::of(1.0, 1, 2), Level::NotEnoughEvidence);
+    }
+
+    #[test]
+    fn scorecard_groups_by_topic_and_area() {
+        let cat = Catalog::builtin().unwrap();
+        let rs = vec![
+            resp("a", "maths.probability", 1.0),
+            resp("b", "maths.probability", 0.0),
+            resp("c", "maths.statistics", 1.0),
+            resp("d", "programming.python", 0.5),
+        ];
+        let sc = Scorecard::new(&cat, &rs);
+        let p = sc.topic("maths.probability").unwrap();
+        assert_eq!((p.answered, p.correct, p.score), (2, 1, Some(0.5)));
+        assert_eq!(p.level, Level::Developing);
+        assert_eq!(p.missed, vec!["b".to_string()]);
+        let m = sc.area("maths").unwrap();
+        assert_eq!(m.answered, 3);
+        assert!((m.score.unwrap() - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(m.level, Level::Developing);
+        assert_eq!(sc.area("programming").unwrap().level, Level::NotEnoughEvidence);
+        assert!(sc.area("tooling").is_none());
+        assert!((sc.overall().unwrap() - 2.5 / 4.0).abs() < 1e-12);
+    }
+}
