@@ -22,6 +22,8 @@
 
 mod bank;
 mod error;
+pub mod irt;
+mod sim;
 mod plan;
 mod quiz;
 mod report;
@@ -47,3 +49,8 @@ pub use report::{
 };
 pub use score::{DEVELOPING, Level, MIN_AREA_EVIDENCE, MIN_TOPIC_EVIDENCE, STRONG, Scorecard, Stat};
 pub use text::fold_text;
+pub use sim::csv::{CsvError, ItemTable, parse_items, parse_thetas, parse_uniforms, read_text};
+pub use sim::{
+    LengthStats, SimBank, SimConfig, SimError, SimReport, Simulees, VariableStats, draw_thetas,
+    simulate,
+};

@@ -26,6 +26,8 @@ pub enum Command {
     Roadmap(BankArgs),
     /// Re-render the report and plan from a saved `take --json` result.
     Recommend(RecommendArgs),
+    /// Simulate adaptive tests on examinees of known ability (RMSE, bias, SE, length).
+    Simulate(crate::simulate::SimulateArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -6,6 +6,7 @@
 mod cli;
 mod prompt;
 mod render;
+mod simulate;
 
 use clap::Parser;
 use cli::{Cli, Command, Feedback};
@@ -85,6 +86,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::List(args) => list(args),
         Command::Roadmap(args) => roadmap(args),
         Command::Recommend(args) => recommend(args),
+        Command::Simulate(args) => simulate::run(args),
     }
 }
 
