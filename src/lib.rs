@@ -35,8 +35,8 @@ pub use bank::{
     Resource, ResourceKind, Severity, Source, Step, Tolerance, Topic, lint, valid_id,
 };
 pub use error::{Error, Result};
-pub use plan::{PlanEntry, Recommendation, recommend};
 pub use plan::Link;
+pub use plan::{PlanEntry, Recommendation, recommend};
 pub use quiz::{
     Answer, AnswerError, Graded, Item, Quiz, QuizError, QuizSpec, Response, describe_answer,
     describe_key, grade, hint, letter, parse_answer,
@@ -45,5 +45,7 @@ pub use report::{
     AreaResult, BankRef, Ended, Missed, QuestionResult, QuizResult, RESULT_FORMAT_VERSION,
     ResultError, TopicResult,
 };
-pub use score::{DEVELOPING, Level, MIN_AREA_EVIDENCE, MIN_TOPIC_EVIDENCE, STRONG, Scorecard, Stat};
-pub use text::fold_text;
+pub use score::{
+    DEVELOPING, Level, MIN_AREA_EVIDENCE, MIN_TOPIC_EVIDENCE, STRONG, Scorecard, Stat,
+};
+pub use text::{fold_text, is_unsafe_char};
