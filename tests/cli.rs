@@ -735,3 +735,33 @@ fn builtin_quiz_runs_from_any_directory() {
     assert_eq!(r["ended"], "input_ended");
     assert!(r["asked"].as_u64().unwrap() >= 20);
 }
+
+#[test]
+fn the_readme_bank_validates_and_takes() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme.find("```ron\n").expect("README has a RON example") + "```ron\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let env = Env::new();
+    let bank = env.write("readme_bank.ron", &readme[start..end]);
+    env.cmd()
+        .args(["validate", "--strict"])
+        .arg(&bank)
+        .assert()
+        .success();
+    env.cmd()
+        .args([
+            "take",
+            "--area",
+            "demo",
+            "--seed",
+            "1",
+            "--answers",
+            "-",
+            "--bank",
+        ])
+        .arg(&bank)
+        .write_stdin("skip\n")
+        .assert()
+        .success();
+}
