@@ -264,7 +264,16 @@ pub fn describe_answer(question: &Question, order: &[usize], answer: &Answer) ->
             Some(ch) if *c < ch.len() => format!("{}) {}", shown(c), ch[*c].text),
             _ => shown(c),
         },
-        Answer::Choices(cs) => cs.iter().map(shown).collect::<Vec<_>>().join(", "),
+        Answer::Choices(cs) => {
+            let ch = question.kind.choices().unwrap_or(&[]);
+            cs.iter()
+                .map(|c| match ch.get(*c) {
+                    Some(choice) => format!("{}) {}", shown(c), choice.text),
+                    None => shown(c),
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
         Answer::Bool(b) => b.to_string(),
         Answer::Number(x) => x.to_string(),
         Answer::Text(t) => t.clone(),
@@ -384,7 +393,7 @@ mod tests {
         assert_eq!(describe_key(q, &[2, 0, 1, 3]), "B) 2; A) 5");
         assert_eq!(
             describe_answer(q, &[2, 0, 1, 3], &Answer::Choices(vec![0, 3])),
-            "B, D"
+            "B) 2; D) 9"
         );
     }
 }
