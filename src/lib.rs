@@ -12,22 +12,24 @@
 //! let mut quiz = Quiz::new(&catalog, &spec, 7).expect("maths has questions");
 //! while let Some(item) = quiz.current() {
 //!     let _ = item.question.prompt.len(); // show it to someone, read their answer
-//!     quiz.answer(Answer::Skip, 0.0);
+//!     quiz.answer(Answer::Skip, 0.0); // "don't know" scores 0
 //! }
 //! let scorecard = Scorecard::new(&catalog, quiz.responses());
+//! assert_eq!(scorecard.questions_answered(), 3);
+//! assert_eq!(scorecard.overall(), Some(0.0));
+//! // Every maths topic missed: the plan starts at roadmap step 1, foundations.
 //! let plan = recommend(&catalog, &scorecard);
-//! assert_eq!(scorecard.questions_answered(), 0);
-//! assert!(plan.is_empty());
+//! assert_eq!(plan[0].step, 1);
 //! ```
 
 mod bank;
 mod error;
 pub mod irt;
-mod sim;
 mod plan;
 mod quiz;
 mod report;
 mod score;
+mod sim;
 mod text;
 
 pub use bank::raw;
@@ -37,8 +39,8 @@ pub use bank::{
     Resource, ResourceKind, Severity, Source, Step, Tolerance, Topic, lint, valid_id,
 };
 pub use error::{Error, Result};
-pub use plan::{PlanEntry, Recommendation, recommend};
 pub use plan::Link;
+pub use plan::{PlanEntry, Recommendation, recommend};
 pub use quiz::{
     Answer, AnswerError, Graded, Item, Quiz, QuizError, QuizSpec, Response, describe_answer,
     describe_key, grade, hint, letter, parse_answer,
@@ -47,10 +49,12 @@ pub use report::{
     AreaResult, BankRef, Ended, Missed, QuestionResult, QuizResult, RESULT_FORMAT_VERSION,
     ResultError, TopicResult,
 };
-pub use score::{DEVELOPING, Level, MIN_AREA_EVIDENCE, MIN_TOPIC_EVIDENCE, STRONG, Scorecard, Stat};
-pub use text::fold_text;
+pub use score::{
+    DEVELOPING, Level, MIN_AREA_EVIDENCE, MIN_TOPIC_EVIDENCE, STRONG, Scorecard, Stat,
+};
 pub use sim::csv::{CsvError, ItemTable, parse_items, parse_thetas, parse_uniforms, read_text};
 pub use sim::{
     LengthStats, SimBank, SimConfig, SimError, SimReport, Simulees, VariableStats, draw_thetas,
     simulate,
 };
+pub use text::{fold_text, is_unsafe_char};

@@ -125,7 +125,6 @@ fn is_above_choice(text: &str) -> bool {
         "none of these",
         "all the above",
     ]
-    .iter()
-    .any(|p| t == *p)
+    .contains(&t)
         || (t.starts_with("both ") && t.contains(" and ") && t.len() <= 12)
 }
