@@ -22,6 +22,7 @@
 //! assert_eq!(plan[0].step, 1);
 //! ```
 
+mod ability;
 mod bank;
 mod error;
 pub mod irt;
@@ -32,6 +33,9 @@ mod score;
 mod sim;
 mod text;
 
+pub use ability::{
+    DEVELOPING_THETA, LEVEL_CUTS, STRONG_THETA, area_ability, level_of_theta, settled,
+};
 pub use bank::raw;
 pub use bank::{
     Area, BUILTIN_BANKS, BUILTIN_ROADMAP, BankErrors, BankInfo, Catalog, CatalogBuilder, Choice,
@@ -42,11 +46,11 @@ pub use error::{Error, Result};
 pub use plan::Link;
 pub use plan::{PlanEntry, Recommendation, recommend};
 pub use quiz::{
-    Answer, AnswerError, Graded, Item, Quiz, QuizError, QuizSpec, Response, describe_answer,
-    describe_key, grade, hint, letter, parse_answer,
+    AdaptiveSpec, Answer, AnswerError, Graded, Item, Quiz, QuizError, QuizSpec, Response,
+    describe_answer, describe_key, grade, hint, letter, parse_answer,
 };
 pub use report::{
-    AreaResult, BankRef, Ended, Missed, QuestionResult, QuizResult, RESULT_FORMAT_VERSION,
+    AreaResult, BankRef, Ended, Missed, Mode, QuestionResult, QuizResult, RESULT_FORMAT_VERSION,
     ResultError, TopicResult,
 };
 pub use score::{

@@ -97,6 +97,8 @@ pub fn recommend(catalog: &Catalog, scorecard: &Scorecard) -> Vec<Recommendation
                     correct: 0,
                     level: Level::NotEnoughEvidence,
                     missed: Vec::new(),
+                    theta: None,
+                    se: None,
                 });
             if stat.score.is_none_or(|x| x < STRONG)
                 && let Some(e) = entry(catalog, scorecard, &stat, true)

@@ -13,6 +13,16 @@ use serde::{Deserialize, Serialize};
 /// The result format this build writes.
 pub const RESULT_FORMAT_VERSION: u32 = 1;
 
+/// How the questions were chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// A fixed form chosen up front; area levels come from mean scores.
+    Fixed,
+    /// Chosen one by one from the answers; area levels come from ability (θ).
+    Adaptive,
+}
+
 /// How the quiz ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -39,6 +49,14 @@ pub struct AreaResult {
     pub answered: usize,
     pub correct: usize,
     pub level: Level,
+    /// Ability on the logit scale (EAP, N(0, 1) prior) and its standard error.
+    #[serde(default)]
+    pub theta: Option<f64>,
+    #[serde(default)]
+    pub se: Option<f64>,
+    /// The 95% interval θ ± 1.96·SE lies inside one level band.
+    #[serde(default)]
+    pub settled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,7 +100,7 @@ pub struct QuizResult {
     pub format_version: u32,
     pub skillquiz_version: String,
     pub seed: u64,
-    pub mode: String,
+    pub mode: Mode,
     pub ended: Ended,
     pub asked: usize,
     pub banks: Vec<BankRef>,
@@ -118,11 +136,14 @@ impl QuizResult {
         catalog: &Catalog,
         responses: &[Response],
         seed: u64,
-        mode: &str,
+        mode: Mode,
         ended: Ended,
         asked: usize,
     ) -> QuizResult {
-        let sc = Scorecard::new(catalog, responses);
+        let mut sc = Scorecard::new(catalog, responses);
+        if mode == Mode::Adaptive {
+            sc.use_ability_levels();
+        }
         let recommendations = recommend(catalog, &sc);
         let topic_result = |s: &Stat| {
             let t = catalog.topic(&s.id);
@@ -189,7 +210,7 @@ impl QuizResult {
             format_version: RESULT_FORMAT_VERSION,
             skillquiz_version: env!("CARGO_PKG_VERSION").into(),
             seed,
-            mode: mode.into(),
+            mode,
             ended,
             asked,
             banks,
@@ -207,6 +228,14 @@ impl QuizResult {
                     answered: s.answered,
                     correct: s.correct,
                     level: s.level,
+                    theta: s.theta,
+                    se: s.se,
+                    settled: match (s.theta, s.se) {
+                        (Some(theta), Some(se)) => {
+                            crate::ability::settled(crate::irt::Estimate { theta, se })
+                        }
+                        _ => false,
+                    },
                 })
                 .collect(),
             topics: sc.topics.iter().map(topic_result).collect(),
@@ -249,7 +278,7 @@ impl QuizResult {
             });
         }
         Ok(QuizResult::new(
-            catalog, &responses, self.seed, &self.mode, self.ended, self.asked,
+            catalog, &responses, self.seed, self.mode, self.ended, self.asked,
         ))
     }
 }

@@ -67,6 +67,11 @@ pub struct Stat {
     pub level: Level,
     /// Ids of questions not fully right (skips included), in the order asked.
     pub missed: Vec<String>,
+    /// Areas only: the EAP ability (logits) and its standard error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theta: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub se: Option<f64>,
 }
 
 impl Stat {
@@ -85,6 +90,8 @@ impl Stat {
                 .filter(|r| !r.correct)
                 .map(|r| r.id.clone())
                 .collect(),
+            theta: None,
+            se: None,
         }
     }
 }
@@ -116,7 +123,12 @@ impl Scorecard {
         let areas = catalog
             .areas
             .iter()
-            .map(|a| Stat::new(&a.id, &of(&graded, |r| r.area == a.id), MIN_AREA_EVIDENCE))
+            .map(|a| {
+                let mut s = Stat::new(&a.id, &of(&graded, |r| r.area == a.id), MIN_AREA_EVIDENCE);
+                let est = crate::ability::area_ability(catalog, responses, &a.id);
+                (s.theta, s.se) = (Some(est.theta), Some(est.se));
+                s
+            })
             .filter(|s| s.answered > 0)
             .collect();
         let topics = catalog
@@ -136,6 +148,16 @@ impl Scorecard {
             topics,
             practice,
             responses: responses.to_vec(),
+        }
+    }
+
+    /// Gives each area the level of its ability rather than of its mean score (for
+    /// adaptive quizzes, where each person gets questions of different difficulty).
+    pub fn use_ability_levels(&mut self) {
+        for a in &mut self.areas {
+            if let Some(theta) = a.theta {
+                a.level = crate::ability::level_of_theta(theta, a.answered);
+            }
         }
     }
 

@@ -46,7 +46,7 @@ fn json(out: &[u8]) -> Value {
 fn kinds_take(env: &Env) -> Command {
     let mut c = env.cmd();
     c.args([
-        "take", "--area", "demo", "--count", "6", "--seed", "11", "--json",
+        "take", "--mode", "fixed", "--area", "demo", "--count", "6", "--seed", "11", "--json",
     ])
     .arg("--bank")
     .arg(fixture("good/kinds.ron"));
@@ -265,6 +265,8 @@ fn interactive_help_and_end_of_input_scores_what_was_answered() {
         .cmd()
         .args([
             "take",
+            "--mode",
+            "fixed",
             "--seed",
             "5",
             "--feedback",
@@ -733,7 +735,125 @@ fn builtin_quiz_runs_from_any_directory() {
     );
     let r = json(&out.stdout);
     assert_eq!(r["ended"], "input_ended");
-    assert!(r["asked"].as_u64().unwrap() >= 20);
+    assert_eq!(r["mode"], "adaptive");
+    assert_eq!(
+        r["asked"], 1,
+        "the first question was shown, then input ended"
+    );
+}
+
+fn adaptive_take(env: &Env, answer: &str, extra: &[&str]) -> Value {
+    let out = env
+        .cmd()
+        .args([
+            "take",
+            "--seed",
+            "9",
+            "--json",
+            "--count",
+            "10",
+            "--answers",
+            "-",
+            "--bank",
+        ])
+        .arg(fixture("good/adaptive.ron"))
+        .args(["--area", "adapt"])
+        .args(extra)
+        .write_stdin(format!("{answer}\n").repeat(30))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json(&out.stdout)
+}
+
+fn difficulties(r: &Value) -> Vec<String> {
+    r["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["difficulty"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn adaptive_take_climbs_for_a_strong_learner_and_reports_ability() {
+    let env = Env::new();
+    let r = adaptive_take(&env, "t", &["--target-se", "0.01"]);
+    assert_eq!(r["mode"], "adaptive");
+    let area = &r["areas"][0];
+    let (theta, se) = (
+        area["theta"].as_f64().unwrap(),
+        area["se"].as_f64().unwrap(),
+    );
+    assert!(theta > 1.1, "all right: theta {theta}");
+    assert!(se > 0.0 && se < 0.9, "below the prior SD of 1: {se}");
+    assert_eq!(area["level"], "strong");
+    let d = difficulties(&r);
+    assert_eq!(
+        d.len(),
+        10,
+        "the SE target is out of reach, so the budget is spent"
+    );
+    // After right answers, the most informative questions are the hard ones.
+    assert!(d[d.len() - 3..].iter().all(|x| x == "hard"), "{d:?}");
+    // Content balancing alternates the two topics.
+    let topics: Vec<&str> = r["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["topic"].as_str().unwrap())
+        .collect();
+    let first = topics.iter().filter(|t| **t == "adapt.first").count();
+    assert!((4..=6).contains(&first), "{topics:?}");
+    // The text report shows ability with its standard error.
+    env.cmd()
+        .args([
+            "take",
+            "--seed",
+            "9",
+            "--count",
+            "10",
+            "--answers",
+            "-",
+            "--area",
+            "adapt",
+            "--bank",
+        ])
+        .arg(fixture("good/adaptive.ron"))
+        .write_stdin("t\n".repeat(30))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ability +"))
+        .stdout(predicate::str::contains(" ± "));
+}
+
+#[test]
+fn adaptive_take_descends_for_a_weak_learner_and_plans() {
+    let env = Env::new();
+    let r = adaptive_take(&env, "f", &["--target-se", "0.01"]);
+    let area = &r["areas"][0];
+    assert!(area["theta"].as_f64().unwrap() < 0.0);
+    assert_eq!(area["level"], "weak");
+    let d = difficulties(&r);
+    assert!(d[d.len() - 3..].iter().all(|x| x == "easy"), "{d:?}");
+    assert_eq!(r["recommendations"][0]["step"], 2);
+}
+
+#[test]
+fn adaptive_take_stops_when_the_verdict_is_settled() {
+    let env = Env::new();
+    // All wrong: the 95% interval soon lies below 0, inside the weak band.
+    let r = adaptive_take(&env, "f", &[]);
+    let n = r["questions"].as_array().unwrap().len();
+    assert!(n < 10, "stopped early after {n}");
+    assert_eq!(r["ended"], "completed");
+    assert_eq!(r["areas"][0]["settled"], true);
+    // The same seed and answers give the same quiz.
+    assert_eq!(adaptive_take(&env, "f", &[])["questions"], r["questions"]);
 }
 
 #[test]

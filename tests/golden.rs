@@ -31,7 +31,8 @@ fn help_text() {
 fn report_text() {
     let text = stdout(
         skillquiz()
-            .args(["take", "--area", "demo", "--seed", "11", "--answers", "-"])
+            .args(["take", "--mode", "fixed", "--area", "demo", "--seed", "11"])
+            .args(["--answers", "-"])
             .args(["--bank", "tests/fixtures/good/kinds.ron"])
             .write_stdin("t\na\na\n1/3\n9e4\nunderfit\n"),
     );

@@ -4,18 +4,22 @@
 //! shows [`Quiz::current`], reads an answer however it likes and hands it to
 //! [`Quiz::answer`]. Randomness comes from the seed the caller passes in.
 
+mod adaptive;
 mod answer;
 mod select;
+
+pub use adaptive::AdaptiveSpec;
 
 pub use answer::{
     Answer, AnswerError, Graded, describe_answer, describe_key, grade, hint, letter, parse_answer,
 };
 
-use crate::bank::{Catalog, Question};
+use crate::bank::{Catalog, Kind, Question};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 
 /// What the caller asks for. Empty `areas` and `topics` mean every knowledge area, plus
 /// one self-rating item per practice topic at the end.
@@ -23,16 +27,20 @@ use serde::{Deserialize, Serialize};
 pub struct QuizSpec {
     pub areas: Vec<String>,
     pub topics: Vec<String>,
-    /// How many graded questions to ask.
+    /// How many graded questions to ask (adaptive: at most).
     pub count: usize,
+    /// `Some`: choose each question adaptively; `None`: a fixed form chosen up front.
+    pub adaptive: Option<AdaptiveSpec>,
 }
 
 impl Default for QuizSpec {
+    /// Every area, 20 questions, adaptive.
     fn default() -> Self {
         QuizSpec {
             areas: Vec::new(),
             topics: Vec::new(),
             count: 20,
+            adaptive: Some(AdaptiveSpec::default()),
         }
     }
 }
@@ -61,7 +69,10 @@ pub struct Item<'a> {
     pub order: &'a [usize],
     /// 1-based position in the quiz.
     pub number: usize,
+    /// Questions in the quiz; in an adaptive quiz, the most it may have.
     pub total: usize,
+    /// True when the quiz is adaptive (it may end before `total`).
+    pub adaptive: bool,
 }
 
 /// One graded answer, as saved in a result.
@@ -96,6 +107,35 @@ struct Slot {
     order: Vec<usize>,
 }
 
+impl Slot {
+    /// Question `qi` with its choices in a shuffled (or the file's fixed) order.
+    fn new(catalog: &Catalog, qi: usize, rng: &mut ChaCha8Rng) -> Slot {
+        let order = match &catalog.questions[qi].kind {
+            Kind::SingleChoice {
+                choices,
+                fixed_order,
+                ..
+            }
+            | Kind::MultipleSelect {
+                choices,
+                fixed_order,
+                ..
+            } => {
+                let mut o: Vec<usize> = (0..choices.len()).collect();
+                if !fixed_order {
+                    o.shuffle(rng);
+                }
+                o
+            }
+            _ => Vec::new(),
+        };
+        Slot {
+            question: qi,
+            order,
+        }
+    }
+}
+
 /// A quiz in progress.
 #[derive(Debug, Clone)]
 pub struct Quiz<'c> {
@@ -103,57 +143,88 @@ pub struct Quiz<'c> {
     slots: Vec<Slot>,
     responses: Vec<Response>,
     seed: u64,
+    rng: ChaCha8Rng,
+    /// Adaptive selection; `None` for a fixed form (all slots chosen up front).
+    adaptive: Option<adaptive::Adaptive>,
+    /// Practice self-ratings still to ask after the adaptive part.
+    practice: VecDeque<usize>,
+    practice_total: usize,
 }
 
 impl<'c> Quiz<'c> {
-    /// Picks the questions for `spec`, shuffling choices, all from `seed`.
+    /// Sets up the quiz for `spec`; every random choice comes from `seed`.
     pub fn new(catalog: &'c Catalog, spec: &QuizSpec, seed: u64) -> Result<Self, QuizError> {
+        select::check(catalog, spec)?;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let picked = select::pick(catalog, spec, &mut rng)?;
-        let slots = picked
-            .into_iter()
-            .map(|qi| {
-                let q = &catalog.questions[qi];
-                let order = match &q.kind {
-                    crate::bank::Kind::SingleChoice {
-                        choices,
-                        fixed_order,
-                        ..
-                    }
-                    | crate::bank::Kind::MultipleSelect {
-                        choices,
-                        fixed_order,
-                        ..
-                    } => {
-                        let mut o: Vec<usize> = (0..choices.len()).collect();
-                        if !fixed_order {
-                            o.shuffle(&mut rng);
-                        }
-                        o
-                    }
-                    _ => Vec::new(),
-                };
-                Slot {
-                    question: qi,
-                    order,
-                }
-            })
-            .collect();
-        Ok(Quiz {
+        let mut quiz = Quiz {
             catalog,
-            slots,
+            slots: Vec::new(),
             responses: Vec::new(),
             seed,
-        })
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            adaptive: None,
+            practice: VecDeque::new(),
+            practice_total: 0,
+        };
+        match &spec.adaptive {
+            None => {
+                let mut picked = select::fixed(catalog, spec, &mut rng);
+                picked.extend(select::practice(catalog, spec, &mut rng));
+                quiz.slots = picked
+                    .into_iter()
+                    .map(|qi| Slot::new(catalog, qi, &mut rng))
+                    .collect();
+            }
+            Some(a) => {
+                let eligible = select::eligible(catalog, spec);
+                quiz.adaptive = Some(adaptive::Adaptive::new(catalog, &eligible, a, spec.count));
+                quiz.practice = select::practice(catalog, spec, &mut rng).into();
+                quiz.practice_total = quiz.practice.len();
+                quiz.rng = rng;
+                quiz.advance();
+            }
+        }
+        if quiz.slots.is_empty() {
+            return Err(QuizError::NoQuestions);
+        }
+        Ok(quiz)
+    }
+
+    /// Adaptive quizzes: picks the next question (or practice item) and adds its slot.
+    fn advance(&mut self) {
+        let Some(ad) = &mut self.adaptive else {
+            return;
+        };
+        let next = ad.next(&mut self.rng).or_else(|| self.practice.pop_front());
+        if let Some(qi) = next {
+            let slot = Slot::new(self.catalog, qi, &mut self.rng);
+            self.slots.push(slot);
+        }
+    }
+
+    /// True when questions are chosen adaptively.
+    pub fn is_adaptive(&self) -> bool {
+        self.adaptive.is_some()
+    }
+
+    /// The current ability estimate of each area an adaptive quiz covers.
+    pub fn estimates(&self) -> Vec<(&'c str, crate::irt::Estimate)> {
+        self.adaptive
+            .as_ref()
+            .map(|a| a.estimates(self.catalog))
+            .unwrap_or_default()
     }
 
     pub fn seed(&self) -> u64 {
         self.seed
     }
 
-    /// How many questions the quiz has in all.
+    /// How many questions the quiz has in all; for an adaptive quiz, the most it may have.
     pub fn len(&self) -> usize {
-        self.slots.len()
+        match &self.adaptive {
+            Some(a) => a.max_items() + self.practice_total,
+            None => self.slots.len(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -167,7 +238,8 @@ impl<'c> Quiz<'c> {
             question: &self.catalog.questions[slot.question],
             order: &slot.order,
             number: i + 1,
-            total: self.slots.len(),
+            total: self.len(),
+            adaptive: self.is_adaptive(),
         })
     }
 
@@ -188,6 +260,13 @@ impl<'c> Quiz<'c> {
             order: slot.order.clone(),
             seconds,
         });
+        let question = slot.question;
+        if let Some(ad) = &mut self.adaptive {
+            if q.kind.is_graded() {
+                ad.record(question, g.correct);
+            }
+            self.advance();
+        }
         self.responses.last()
     }
 

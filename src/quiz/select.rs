@@ -1,4 +1,5 @@
-//! Fixed-form selection: cover the chosen areas and topics evenly and spread difficulty.
+//! Which questions a quiz may ask: checking the request, the fixed form (areas and topics
+//! covered evenly, difficulty spread), and the practice self-ratings.
 
 use super::QuizError;
 use crate::bank::{Catalog, Difficulty, Question};
@@ -6,13 +7,8 @@ use rand::Rng;
 use rand::RngExt;
 use rand::seq::SliceRandom;
 
-/// Indices into `catalog.questions`: graded questions grouped by area (catalog order),
-/// easiest first within an area, then the practice self-ratings.
-pub fn pick<R: Rng>(
-    catalog: &Catalog,
-    spec: &super::QuizSpec,
-    rng: &mut R,
-) -> Result<Vec<usize>, QuizError> {
+/// Checks the areas, topics and count a quiz asks for.
+pub fn check(catalog: &Catalog, spec: &super::QuizSpec) -> Result<(), QuizError> {
     if spec.count == 0 {
         return Err(QuizError::ZeroCount);
     }
@@ -39,23 +35,42 @@ pub fn pick<R: Rng>(
             });
         }
     }
-    let unfiltered = spec.areas.is_empty() && spec.topics.is_empty();
-    let chosen =
-        |q: &Question| unfiltered || spec.areas.contains(&q.area) || spec.topics.contains(&q.topic);
-    let self_rated = |area: &str| catalog.area(area).is_some_and(|a| a.self_rated);
+    Ok(())
+}
 
+fn unfiltered(spec: &super::QuizSpec) -> bool {
+    spec.areas.is_empty() && spec.topics.is_empty()
+}
+
+fn chosen(spec: &super::QuizSpec, q: &Question) -> bool {
+    unfiltered(spec) || spec.areas.contains(&q.area) || spec.topics.contains(&q.topic)
+}
+
+/// Every graded question the spec allows (catalog indices, catalog order).
+pub fn eligible(catalog: &Catalog, spec: &super::QuizSpec) -> Vec<usize> {
+    catalog
+        .questions
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| q.kind.is_graded() && chosen(spec, q))
+        .filter(|(_, q)| catalog.area(&q.area).is_some_and(|a| !a.self_rated))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// A fixed form of `spec.count` graded questions: areas and their topics covered evenly,
+/// difficulty spread; grouped by area (catalog order), easiest first within an area.
+pub fn fixed<R: Rng>(catalog: &Catalog, spec: &super::QuizSpec, rng: &mut R) -> Vec<usize> {
+    let pool = eligible(catalog, spec);
     // Graded questions: areas → topics → questions.
     let mut areas: Vec<Vec<Vec<usize>>> = Vec::new();
     for area in catalog.areas.iter().filter(|a| !a.self_rated) {
         let topics: Vec<Vec<usize>> = catalog
             .topics_of(&area.id)
             .map(|t| {
-                catalog
-                    .questions
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, q)| q.topic == t.id && q.kind.is_graded() && chosen(q))
-                    .map(|(i, _)| i)
+                pool.iter()
+                    .copied()
+                    .filter(|&i| catalog.questions[i].topic == t.id)
                     .collect::<Vec<_>>()
             })
             .filter(|qs| !qs.is_empty())
@@ -76,32 +91,33 @@ pub fn pick<R: Rng>(
         picked.sort_by_key(|&i| catalog.questions[i].difficulty);
         out.extend(picked);
     }
+    out
+}
 
-    // Practice: everything in an explicitly chosen practice area or topic (up to the
-    // count); with no filter, one item per practice topic.
+/// The practice self-ratings to ask at the end: everything in an explicitly chosen
+/// practice area or topic (up to the count); with no filter, one item per practice topic.
+pub fn practice<R: Rng>(catalog: &Catalog, spec: &super::QuizSpec, rng: &mut R) -> Vec<usize> {
     let mut practice = Vec::new();
-    for area in catalog.areas.iter().filter(|a| self_rated(&a.id)) {
+    for area in catalog.areas.iter().filter(|a| a.self_rated) {
         for t in catalog.topics_of(&area.id) {
             let mut qs: Vec<usize> = catalog
                 .questions
                 .iter()
                 .enumerate()
-                .filter(|(_, q)| q.topic == t.id && chosen(q))
+                .filter(|(_, q)| q.topic == t.id && chosen(spec, q))
                 .map(|(i, _)| i)
                 .collect();
             qs.shuffle(rng);
-            if unfiltered {
+            if unfiltered(spec) {
                 qs.truncate(1);
             }
             practice.extend(qs);
         }
     }
-    practice.truncate(spec.count.max(if unfiltered { practice.len() } else { 0 }));
-    out.extend(practice);
-    if out.is_empty() {
-        return Err(QuizError::NoQuestions);
+    if !unfiltered(spec) {
+        practice.truncate(spec.count);
     }
-    Ok(out)
+    practice
 }
 
 /// Shares `total` among groups as evenly as their sizes allow: one at a time, round

@@ -46,9 +46,20 @@ pub struct TakeArgs {
     /// Only this topic (repeatable), e.g. maths.probability.
     #[arg(long = "topic", value_name = "TOPIC")]
     pub topics: Vec<String>,
-    /// Number of graded questions.
-    #[arg(long, default_value_t = 20, value_name = "N")]
+    /// Number of graded questions (adaptive: the most it asks).
+    #[arg(
+        long,
+        visible_alias = "max-items",
+        default_value_t = 20,
+        value_name = "N"
+    )]
     pub count: usize,
+    /// How questions are chosen.
+    #[arg(long, value_enum, default_value_t = ModeArg::Adaptive)]
+    pub mode: ModeArg,
+    /// Adaptive: stop asking in an area once its standard error (logits) is at most this.
+    #[arg(long, default_value_t = 0.35, value_name = "SE")]
+    pub target_se: f64,
     /// Seed for question choice and choice order; the same seed gives the same quiz.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
@@ -63,6 +74,15 @@ pub struct TakeArgs {
     pub feedback: Feedback,
     #[command(flatten)]
     pub bank: BankArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    /// Each question chosen from the answers so far, per area, until the verdict is
+    /// precise enough (item response theory).
+    Adaptive,
+    /// A fixed form chosen up front, areas and topics covered evenly.
+    Fixed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -111,7 +111,17 @@ fn take(args: cli::TakeArgs) -> Result<ExitCode, Failure> {
         areas: args.areas.clone(),
         topics: args.topics.clone(),
         count: args.count,
+        adaptive: (args.mode == cli::ModeArg::Adaptive).then(|| skillquiz::AdaptiveSpec {
+            se_target: args.target_se,
+            ..skillquiz::AdaptiveSpec::default()
+        }),
     };
+    if !(args.target_se.is_finite() && args.target_se > 0.0) {
+        return Err(Failure::Usage(format!(
+            "--target-se must be a positive number, not {}",
+            args.target_se
+        )));
+    }
     let mut quiz =
         skillquiz::Quiz::new(&catalog, &spec, seed).map_err(|e| Failure::Usage(e.to_string()))?;
     let stdin_is_terminal = io::stdin().is_terminal();
@@ -167,7 +177,17 @@ fn take(args: cli::TakeArgs) -> Result<ExitCode, Failure> {
             })?
         }
     };
-    let result = QuizResult::new(&catalog, quiz.responses(), seed, "fixed", ended, quiz.len());
+    let mode = if quiz.is_adaptive() {
+        skillquiz::Mode::Adaptive
+    } else {
+        skillquiz::Mode::Fixed
+    };
+    let asked = if quiz.is_adaptive() {
+        quiz.responses().len() + usize::from(ended != skillquiz::Ended::Completed)
+    } else {
+        quiz.len()
+    };
+    let result = QuizResult::new(&catalog, quiz.responses(), seed, mode, ended, asked);
     let mut out = io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &result).map_err(io::Error::other)?;

@@ -112,7 +112,11 @@ pub fn question(t: &Theme, catalog: &Catalog, item: &Item) -> String {
     let _ = writeln!(
         s,
         "\n{} {}",
-        t.bold(&format!("Question {} of {}", item.number, item.total)),
+        t.bold(&if item.adaptive {
+            format!("Question {} of at most {}", item.number, item.total)
+        } else {
+            format!("Question {} of {}", item.number, item.total)
+        }),
         t.dim(&format!("· {area} · {topic} · {}", q.difficulty.as_str()))
     );
     let _ = writeln!(s, "\n{}", wrap(&q.prompt, WIDTH, "  "));
@@ -265,17 +269,53 @@ pub fn report(t: &Theme, r: &QuizResult, show_missed: bool) -> String {
             .map(|a| a.title.chars().count())
             .max()
             .unwrap_or(0);
+        let adaptive = r.mode == skillquiz::Mode::Adaptive;
         for a in &r.areas {
+            let ability = match (a.theta, a.se) {
+                (Some(theta), Some(se)) => format!("ability {theta:+.2} ± {se:.2}"),
+                _ => String::new(),
+            };
             let _ = writeln!(
                 s,
-                "  {:<w$}  {}  {}  {}  {}",
+                "  {:<w$}  {}  {}  {:<19}  {}  {}",
                 clean(&a.title),
                 t.accent(&bar(a.score.unwrap_or(0.0), 20)),
                 pct(a.score),
                 t.level(a.level),
+                ability,
                 t.dim(&format!("{} of {} right", a.correct, a.answered)),
             );
         }
+        let thin: Vec<&str> = r
+            .areas
+            .iter()
+            .filter(|a| a.level == Level::NotEnoughEvidence || (adaptive && !a.settled))
+            .map(|a| a.title.as_str())
+            .collect();
+        let _ = writeln!(
+            s,
+            "{}",
+            t.dim(&wrap(
+                &format!(
+                    "Ability is on a logit scale (0 = even odds on a medium question), ± one standard error.{}{}",
+                    if adaptive {
+                        " Levels come from ability: weak below 0, strong from 1.10."
+                    } else {
+                        " Levels come from the mean score."
+                    },
+                    if thin.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " The evidence is still thin for {}: more questions would sharpen the verdict.",
+                            thin.iter().map(|x| clean(x)).collect::<Vec<_>>().join(", ")
+                        )
+                    }
+                ),
+                WIDTH,
+                "  "
+            ))
+        );
         s.push('\n');
         let _ = writeln!(s, "  {}", t.bold("By topic"));
         let w = r
