@@ -26,9 +26,11 @@ mod plan;
 mod quiz;
 mod report;
 mod score;
+mod teach;
 mod text;
 
 pub use bank::raw;
+pub use bank::MIN_QUESTIONS_PER_TOPIC;
 pub use bank::{
     Area, BUILTIN_BANKS, BUILTIN_ROADMAP, BankErrors, BankInfo, Catalog, CatalogBuilder, Choice,
     Diagnostic, Difficulty, ItemParams, Kind, Locator, MAX_FILE_BYTES, Origin, Problem, Question,
@@ -46,4 +48,8 @@ pub use report::{
     ResultError, TopicResult,
 };
 pub use score::{DEVELOPING, Level, MIN_AREA_EVIDENCE, MIN_TOPIC_EVIDENCE, STRONG, Scorecard, Stat};
+pub use teach::{
+    AreaCount, BankStats, KindCount, StepCount, TemplateError, TopicStats, bank_stats,
+    bank_template, write_atomic,
+};
 pub use text::fold_text;

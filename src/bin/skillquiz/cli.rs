@@ -26,6 +26,11 @@ pub enum Command {
     Roadmap(BankArgs),
     /// Re-render the report and plan from a saved `take --json` result.
     Recommend(RecommendArgs),
+    /// Create files for teachers: `new bank FILE --area A` writes a template bank.
+    #[command(subcommand)]
+    New(crate::teach::NewCommand),
+    /// Questions per area, topic, difficulty, kind and roadmap step.
+    Stats(crate::teach::StatsArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]

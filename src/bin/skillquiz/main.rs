@@ -6,6 +6,7 @@
 mod cli;
 mod prompt;
 mod render;
+mod teach;
 
 use clap::Parser;
 use cli::{Cli, Command, Feedback};
@@ -85,6 +86,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::List(args) => list(args),
         Command::Roadmap(args) => roadmap(args),
         Command::Recommend(args) => recommend(args),
+        Command::New(cmd) => teach::new(cmd),
+        Command::Stats(args) => teach::stats(args),
     }
 }
 
