@@ -22,6 +22,7 @@
 
 mod bank;
 mod error;
+mod gift;
 mod plan;
 mod quiz;
 mod report;
@@ -37,6 +38,11 @@ pub use bank::{
     Resource, ResourceKind, Severity, Source, Step, Tolerance, Topic, lint, valid_id,
 };
 pub use error::{Error, Result};
+pub use gift::{
+    Exported as GiftExport, ImportOptions as GiftImportOptions, Imported as GiftImport,
+    Issue as GiftIssue, IssueKind as GiftIssueKind, Unsupported as GiftUnsupported,
+    bank_to_ron, export_gift, import_gift,
+};
 pub use plan::{PlanEntry, Recommendation, recommend};
 pub use plan::Link;
 pub use quiz::{

@@ -31,6 +31,12 @@ pub enum Command {
     New(crate::teach::NewCommand),
     /// Questions per area, topic, difficulty, kind and roadmap step.
     Stats(crate::teach::StatsArgs),
+    /// Import questions from another format: `import gift FILE... --area A --out BANK.ron`.
+    #[command(subcommand)]
+    Import(crate::teach::ImportCommand),
+    /// Export a bank to another format: `export gift BANK.ron --out FILE.gift`.
+    #[command(subcommand)]
+    Export(crate::teach::ExportCommand),
 }
 
 #[derive(Debug, Args, Clone, Default)]

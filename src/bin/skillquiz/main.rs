@@ -88,6 +88,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Recommend(args) => recommend(args),
         Command::New(cmd) => teach::new(cmd),
         Command::Stats(args) => teach::stats(args),
+        Command::Import(cmd) => teach::import(cmd),
+        Command::Export(cmd) => teach::export(cmd),
     }
 }
 

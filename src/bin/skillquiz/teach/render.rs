@@ -1,7 +1,7 @@
 //! What the teacher commands print.
 
 use crate::render::{Theme, clean};
-use skillquiz::BankStats;
+use skillquiz::{BankStats, GiftExport, GiftImport, GiftIssue, GiftIssueKind};
 use std::fmt::Write as _;
 
 pub fn stats(t: &Theme, s: &BankStats) -> String {
@@ -72,6 +72,70 @@ pub fn stats(t: &Theme, s: &BankStats) -> String {
             s.min,
             s.below_min.join(", ")
         );
+    }
+    o
+}
+
+/// One GIFT finding: `file:line: error|skipped KIND|note: message`.
+pub fn issue(t: &Theme, i: &GiftIssue) -> String {
+    let what = match i.kind {
+        GiftIssueKind::Error => t.bad("error"),
+        GiftIssueKind::Skipped(u) => t.warn(&format!("skipped {}", u.as_str())),
+        GiftIssueKind::Note => t.dim("note"),
+    };
+    format!(
+        "{}:{}: {what}: {}",
+        clean(&i.file),
+        i.line,
+        clean(&i.message)
+    )
+}
+
+pub fn import_summary(im: &GiftImport, out: &str, skipped_invalid: usize) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "wrote {}: {} question(s) imported",
+        clean(out),
+        im.questions.len()
+    );
+    for (k, n) in &im.imported {
+        let _ = writeln!(o, "  imported {:<20} {n:>5}", k);
+    }
+    for (k, n) in &im.skipped {
+        let _ = writeln!(o, "  skipped  {:<20} {n:>5}", k.as_str());
+    }
+    if skipped_invalid > 0 {
+        let _ = writeln!(o, "  skipped  {:<20} {skipped_invalid:>5}", "malformed");
+    }
+    if !im.topics.is_empty() {
+        let ids: Vec<String> = im
+            .topics
+            .iter()
+            .map(|t| format!("{} (step {})", t.id, t.step))
+            .collect();
+        let _ = writeln!(o, "  new topics: {}", clean(&ids.join(", ")));
+    }
+    let _ = writeln!(
+        o,
+        "Next: set each question's difficulty, then run: skillquiz validate {}",
+        clean(out)
+    );
+    o
+}
+
+pub fn export_summary(ex: &GiftExport, out: &str) -> String {
+    let mut o = String::new();
+    let n: usize = ex.written.values().sum();
+    let _ = writeln!(o, "wrote {}: {n} question(s)", clean(out));
+    for (k, n) in &ex.written {
+        let _ = writeln!(o, "  exported {:<20} {n:>5}", k);
+    }
+    for (id, why) in &ex.skipped {
+        let _ = writeln!(o, "  skipped  {}: {}", clean(id), why);
+    }
+    for (id, lost) in &ex.notes {
+        let _ = writeln!(o, "  note: {}: not in GIFT: {}", clean(id), lost);
     }
     o
 }
