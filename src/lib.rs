@@ -12,12 +12,14 @@
 //! let mut quiz = Quiz::new(&catalog, &spec, 7).expect("maths has questions");
 //! while let Some(item) = quiz.current() {
 //!     let _ = item.question.prompt.len(); // show it to someone, read their answer
-//!     quiz.answer(Answer::Skip, 0.0);
+//!     quiz.answer(Answer::Skip, 0.0); // "don't know" scores 0
 //! }
 //! let scorecard = Scorecard::new(&catalog, quiz.responses());
+//! assert_eq!(scorecard.questions_answered(), 3);
+//! assert_eq!(scorecard.overall(), Some(0.0));
+//! // Every maths topic missed: the plan starts at roadmap step 1, foundations.
 //! let plan = recommend(&catalog, &scorecard);
-//! assert_eq!(scorecard.questions_answered(), 0);
-//! assert!(plan.is_empty());
+//! assert_eq!(plan[0].step, 1);
 //! ```
 
 mod bank;
@@ -30,8 +32,8 @@ mod score;
 mod teach;
 mod text;
 
-pub use bank::raw;
 pub use bank::MIN_QUESTIONS_PER_TOPIC;
+pub use bank::raw;
 pub use bank::{
     Area, BUILTIN_BANKS, BUILTIN_ROADMAP, BankErrors, BankInfo, Catalog, CatalogBuilder, Choice,
     Diagnostic, Difficulty, ItemParams, Kind, Locator, MAX_FILE_BYTES, Origin, Problem, Question,
@@ -40,11 +42,11 @@ pub use bank::{
 pub use error::{Error, Result};
 pub use gift::{
     Exported as GiftExport, ImportOptions as GiftImportOptions, Imported as GiftImport,
-    Issue as GiftIssue, IssueKind as GiftIssueKind, Unsupported as GiftUnsupported,
-    bank_to_ron, export_gift, import_gift,
+    Issue as GiftIssue, IssueKind as GiftIssueKind, Unsupported as GiftUnsupported, bank_to_ron,
+    export_gift, import_gift,
 };
-pub use plan::{PlanEntry, Recommendation, recommend};
 pub use plan::Link;
+pub use plan::{PlanEntry, Recommendation, recommend};
 pub use quiz::{
     Answer, AnswerError, Graded, Item, Quiz, QuizError, QuizSpec, Response, describe_answer,
     describe_key, grade, hint, letter, parse_answer,
@@ -53,9 +55,11 @@ pub use report::{
     AreaResult, BankRef, Ended, Missed, QuestionResult, QuizResult, RESULT_FORMAT_VERSION,
     ResultError, TopicResult,
 };
-pub use score::{DEVELOPING, Level, MIN_AREA_EVIDENCE, MIN_TOPIC_EVIDENCE, STRONG, Scorecard, Stat};
+pub use score::{
+    DEVELOPING, Level, MIN_AREA_EVIDENCE, MIN_TOPIC_EVIDENCE, STRONG, Scorecard, Stat,
+};
 pub use teach::{
     AreaCount, BankStats, KindCount, StepCount, TemplateError, TopicStats, bank_stats,
     bank_template, write_atomic,
 };
-pub use text::fold_text;
+pub use text::{fold_text, is_unsafe_char};

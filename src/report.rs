@@ -241,11 +241,7 @@ impl QuizResult {
 
     /// Re-scores the saved answers against `catalog` (for `recommend --from`).
     pub fn rescore(&self, catalog: &Catalog, file: &str) -> Result<QuizResult, ResultError> {
-        let responses: Vec<Response> = self
-            .questions
-            .iter()
-            .map(|q| q.response.clone())
-            .collect();
+        let responses: Vec<Response> = self.questions.iter().map(|q| q.response.clone()).collect();
         if let Some(r) = responses.iter().find(|r| catalog.question(&r.id).is_none()) {
             return Err(ResultError::UnknownQuestion {
                 file: file.into(),
@@ -253,12 +249,7 @@ impl QuizResult {
             });
         }
         Ok(QuizResult::new(
-            catalog,
-            &responses,
-            self.seed,
-            &self.mode,
-            self.ended,
-            self.asked,
+            catalog, &responses, self.seed, &self.mode, self.ended, self.asked,
         ))
     }
 }

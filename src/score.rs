@@ -108,7 +108,11 @@ fn of<'r>(pool: &[&'r Response], keep: impl Fn(&Response) -> bool) -> Vec<&'r Re
 impl Scorecard {
     pub fn new(catalog: &Catalog, responses: &[Response]) -> Scorecard {
         let graded: Vec<&Response> = responses.iter().filter(|r| r.graded).collect();
-        let rated: Vec<&Response> = responses.iter().filter(|r| !r.graded).collect();
+        // A skipped self-rating says nothing about the practice, so it is left out.
+        let rated: Vec<&Response> = responses
+            .iter()
+            .filter(|r| !r.graded && !r.skipped())
+            .collect();
         let areas = catalog
             .areas
             .iter()
@@ -208,7 +212,10 @@ mod tests {
         assert_eq!(m.answered, 3);
         assert!((m.score.unwrap() - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(m.level, Level::Developing);
-        assert_eq!(sc.area("programming").unwrap().level, Level::NotEnoughEvidence);
+        assert_eq!(
+            sc.area("programming").unwrap().level,
+            Level::NotEnoughEvidence
+        );
         assert!(sc.area("tooling").is_none());
         assert!((sc.overall().unwrap() - 2.5 / 4.0).abs() < 1e-12);
     }

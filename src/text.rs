@@ -10,6 +10,15 @@ pub fn fold_text(s: &str) -> String {
         .join(" ")
 }
 
+/// Characters that must never reach a terminal from a data file: control characters
+/// (escape sequences start with one) other than newline, tab and carriage return, and the
+/// bidirectional overrides that can make text read differently from what it is.
+pub fn is_unsafe_char(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+        || ('\u{202A}'..='\u{202E}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,11 +66,17 @@ pub enum Problem {
     #[error("RON syntax error: {0}")]
     Syntax(String),
     #[error("unknown field `{field}`")]
-    UnknownField { field: String, expected: Vec<String> },
+    UnknownField {
+        field: String,
+        expected: Vec<String>,
+    },
     #[error("missing field `{field}`")]
     MissingField { field: String },
     #[error("unknown value `{found}`")]
-    UnknownVariant { found: String, expected: Vec<String> },
+    UnknownVariant {
+        found: String,
+        expected: Vec<String>,
+    },
     #[error("format_version {found} is not supported (this skillquiz reads version {supported})")]
     UnsupportedFormat { found: u32, supported: u32 },
     #[error("unknown topic `{topic}`")]
@@ -129,7 +135,9 @@ pub enum Problem {
     DuplicatePrompt { other: String, at: String },
     #[error("prompt is nearly the same as question `{other}`'s ({at})")]
     SimilarPrompt { other: String, at: String },
-    #[error("the right choice is much longer than the others ({right} vs at most {longest_wrong} characters)")]
+    #[error(
+        "the right choice is much longer than the others ({right} vs at most {longest_wrong} characters)"
+    )]
     LongRightChoice { right: usize, longest_wrong: usize },
     #[error("choice {index} is an \"all/none of the above\" choice")]
     AboveChoice { index: usize },

@@ -3,9 +3,7 @@
 use super::diagnostic::{BankErrors, Diagnostic, Problem, Severity};
 use super::model::*;
 use super::raw::{self, FORMAT_VERSION, RawBank, RawKind, RawResource, RawRoadmap};
-use super::source::{
-    BUILTIN_BANKS, BUILTIN_ROADMAP, Locator, MAX_NESTING, Source, ron_files,
-};
+use super::source::{BUILTIN_BANKS, BUILTIN_ROADMAP, Locator, MAX_NESTING, Source, ron_files};
 use crate::text::fold_text;
 use std::collections::HashMap;
 use std::path::Path;
@@ -65,11 +63,11 @@ impl CatalogBuilder {
                         Ok(s) => {
                             self.add_source(s);
                         }
-                        Err(d) => self.unreadable.push(d),
+                        Err(d) => self.unreadable.push(*d),
                     }
                 }
             }
-            Err(d) => self.unreadable.push(d),
+            Err(d) => self.unreadable.push(*d),
         }
         self
     }
@@ -91,7 +89,10 @@ impl CatalogBuilder {
             diags: self.unreadable.clone(),
         };
         // The last roadmap given wins: the built-in one comes first.
-        let roadmap_src = self.roadmaps.last().expect("a builder always has a roadmap");
+        let roadmap_src = self
+            .roadmaps
+            .last()
+            .expect("a builder always has a roadmap");
         let roadmap = cx.parse::<RawRoadmap>(roadmap_src);
 
         let mut parsed: Vec<(&Source, RawBank)> = Vec::new();
@@ -149,7 +150,9 @@ impl CatalogBuilder {
             }
         }
         if cx.diags.iter().any(|d| d.severity == Severity::Error) {
-            return Err(BankErrors { diagnostics: cx.diags });
+            return Err(BankErrors {
+                diagnostics: cx.diags,
+            });
         }
         Ok(cat)
     }
@@ -213,9 +216,9 @@ impl Checker {
                         found,
                         expected: expected.iter().map(|s| s.to_string()).collect(),
                     },
-                    ron::Error::ExceededRecursionLimit => Problem::Syntax(format!(
-                        "nested more than {MAX_NESTING} levels deep"
-                    )),
+                    ron::Error::ExceededRecursionLimit => {
+                        Problem::Syntax(format!("nested more than {MAX_NESTING} levels deep"))
+                    }
                     other => Problem::Syntax(other.to_string()),
                 };
                 self.diags.push(Diagnostic {
@@ -267,11 +270,7 @@ impl Checker {
         field: &'static str,
         text: &str,
     ) {
-        let bad = text.chars().find(|&c| {
-            (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
-                || ('\u{202A}'..='\u{202E}').contains(&c)
-                || ('\u{2066}'..='\u{2069}').contains(&c)
-        });
+        let bad = text.chars().find(|&c| crate::text::is_unsafe_char(c));
         if let Some(c) = bad {
             self.push(
                 src,
@@ -299,16 +298,18 @@ impl Checker {
             && r.url.len() > "https://".len()
             && !r.url.contains(char::is_whitespace);
         if !https {
+            self.push(src, loc, at, q, Problem::NotHttps { url: r.url.clone() });
+        }
+        if r.title.trim().is_empty() {
             self.push(
                 src,
                 loc,
                 at,
                 q,
-                Problem::NotHttps { url: r.url.clone() },
+                Problem::EmptyField {
+                    field: "resource title",
+                },
             );
-        }
-        if r.title.trim().is_empty() {
-            self.push(src, loc, at, q, Problem::EmptyField { field: "resource title" });
         }
         self.text(src, loc, at, q, "resource title", &r.title);
         Resource {
@@ -318,13 +319,7 @@ impl Checker {
         }
     }
 
-    fn topic(
-        &mut self,
-        src: &Source,
-        loc: &Locator,
-        t: &raw::RawTopic,
-        cat: &mut Catalog,
-    ) {
+    fn topic(&mut self, src: &Source, loc: &Locator, t: &raw::RawTopic, cat: &mut Catalog) {
         let at = loc.find_quoted(&t.id, 0).unwrap_or(0);
         if !valid_id(&t.id) || !t.id.contains('.') {
             self.push(src, loc, at, None, Problem::BadId { id: t.id.clone() });
@@ -488,7 +483,11 @@ impl Checker {
         }
         for (i, q) in b.questions.iter().enumerate() {
             let start = starts[i];
-            let end = starts.get(i + 1).copied().unwrap_or(src.text.len()).max(start);
+            let end = starts
+                .get(i + 1)
+                .copied()
+                .unwrap_or(src.text.len())
+                .max(start);
             if let Some(question) = self.question(src, &loc, q, start, end, bank, cat) {
                 cat.question_index
                     .insert(question.id.clone(), cat.questions.len());
@@ -642,10 +641,7 @@ impl Checker {
                     loc,
                     c_at,
                     id,
-                    Problem::DuplicateChoice {
-                        first,
-                        second: i,
-                    },
+                    Problem::DuplicateChoice { first, second: i },
                 );
             }
             seen.insert(fold_text(&c.text), i);

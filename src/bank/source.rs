@@ -12,8 +12,10 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 pub const MAX_NESTING: usize = 64;
 
 /// The built-in roadmap, embedded in the binary.
-pub const BUILTIN_ROADMAP: (&str, &str) =
-    ("roadmap.ron", include_str!("../../question_banks/roadmap.ron"));
+pub const BUILTIN_ROADMAP: (&str, &str) = (
+    "roadmap.ron",
+    include_str!("../../question_banks/roadmap.ron"),
+);
 
 /// The built-in banks, embedded in the binary. A test checks this lists every shipped file.
 pub const BUILTIN_BANKS: &[(&str, &str)] = &[
@@ -26,12 +28,18 @@ pub const BUILTIN_BANKS: &[(&str, &str)] = &[
         "ml_fundamentals.ron",
         include_str!("../../question_banks/ml_fundamentals.ron"),
     ),
-    ("tooling.ron", include_str!("../../question_banks/tooling.ron")),
+    (
+        "tooling.ron",
+        include_str!("../../question_banks/tooling.ron"),
+    ),
     (
         "deployment.ron",
         include_str!("../../question_banks/deployment.ron"),
     ),
-    ("practice.ron", include_str!("../../question_banks/practice.ron")),
+    (
+        "practice.ron",
+        include_str!("../../question_banks/practice.ron"),
+    ),
 ];
 
 /// The text of one bank or roadmap file and the name to show for it.
@@ -52,15 +60,17 @@ impl Source {
     }
 
     /// Reads a file, refusing oversized and non-UTF-8 files with a diagnostic.
-    pub fn read(path: &Path) -> Result<Source, Diagnostic> {
+    pub fn read(path: &Path) -> Result<Source, Box<Diagnostic>> {
         let name = path.display().to_string();
-        let whole_file = |problem| Diagnostic {
-            severity: Severity::Error,
-            file: name.clone(),
-            line: 0,
-            col: 0,
-            question: None,
-            problem,
+        let whole_file = |problem| {
+            Box::new(Diagnostic {
+                severity: Severity::Error,
+                file: name.clone(),
+                line: 0,
+                col: 0,
+                question: None,
+                problem,
+            })
         };
         let size = std::fs::metadata(path)
             .map_err(|e| whole_file(Problem::Unreadable(e.to_string())))?
@@ -84,11 +94,9 @@ impl Source {
                 // The valid prefix is UTF-8, so this cannot fail; positions count characters.
                 let prefix = std::str::from_utf8(valid).unwrap_or_default();
                 let (line, col) = Locator::new(prefix).position(prefix.len());
-                Err(Diagnostic {
-                    line,
-                    col,
-                    ..whole_file(Problem::InvalidUtf8)
-                })
+                let mut d = whole_file(Problem::InvalidUtf8);
+                (d.line, d.col) = (line, col);
+                Err(d)
             }
         }
     }
@@ -96,14 +104,16 @@ impl Source {
 
 /// The `.ron` files a path names: the file itself, or every `.ron` file under a folder
 /// (sorted, so loading order and messages are stable).
-pub fn ron_files(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    let err = |problem| Diagnostic {
-        severity: Severity::Error,
-        file: path.display().to_string(),
-        line: 0,
-        col: 0,
-        question: None,
-        problem,
+pub fn ron_files(path: &Path) -> Result<Vec<PathBuf>, Box<Diagnostic>> {
+    let err = |problem| {
+        Box::new(Diagnostic {
+            severity: Severity::Error,
+            file: path.display().to_string(),
+            line: 0,
+            col: 0,
+            question: None,
+            problem,
+        })
     };
     let meta = std::fs::metadata(path).map_err(|e| err(Problem::Unreadable(e.to_string())))?;
     if !meta.is_dir() {

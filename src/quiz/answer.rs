@@ -40,7 +40,11 @@ fn position_of(c: char, n: usize) -> Option<usize> {
 
 /// Parses one answer typed for `question`, whose choices are shown in `order`
 /// (display position → file index). `skip` (any case) skips.
-pub fn parse_answer(question: &Question, order: &[usize], input: &str) -> Result<Answer, AnswerError> {
+pub fn parse_answer(
+    question: &Question,
+    order: &[usize],
+    input: &str,
+) -> Result<Answer, AnswerError> {
     let s = input.trim();
     if s.eq_ignore_ascii_case("skip") {
         return Ok(Answer::Skip);
@@ -56,9 +60,15 @@ pub fn parse_answer(question: &Question, order: &[usize], input: &str) -> Result
             match (chars.next(), chars.next()) {
                 (Some(c), None) => match position_of(c, order.len()) {
                     Some(p) => Ok(Answer::Choice(order[p])),
-                    None => err(format!("`{s}` is not one of the choices"), hint(question, order)),
+                    None => err(
+                        format!("`{s}` is not one of the choices"),
+                        hint(question, order),
+                    ),
                 },
-                _ => err(format!("`{s}` is not a single letter"), hint(question, order)),
+                _ => err(
+                    format!("`{s}` is not a single letter"),
+                    hint(question, order),
+                ),
             }
         }
         Kind::MultipleSelect { .. } => {
@@ -67,7 +77,10 @@ pub fn parse_answer(question: &Question, order: &[usize], input: &str) -> Result
                 match position_of(c, order.len()) {
                     Some(p) => picked.push(order[p]),
                     None => {
-                        return err(format!("`{c}` is not one of the choices"), hint(question, order));
+                        return err(
+                            format!("`{c}` is not one of the choices"),
+                            hint(question, order),
+                        );
                     }
                 }
             }
@@ -78,7 +91,10 @@ pub fn parse_answer(question: &Question, order: &[usize], input: &str) -> Result
         Kind::TrueFalse { .. } => match s.to_ascii_lowercase().as_str() {
             "t" | "true" | "y" | "yes" => Ok(Answer::Bool(true)),
             "f" | "false" | "n" | "no" => Ok(Answer::Bool(false)),
-            _ => err(format!("`{s}` is neither true nor false"), hint(question, order)),
+            _ => err(
+                format!("`{s}` is neither true nor false"),
+                hint(question, order),
+            ),
         },
         Kind::Numeric { unit, .. } => {
             let t = unit
@@ -122,9 +138,7 @@ pub fn hint(question: &Question, order: &[usize]) -> String {
         Kind::TrueFalse { .. } => "type t (true) or f (false)".into(),
         Kind::Numeric { .. } => "type a number, e.g. 0.25, -3 or 1/4".into(),
         Kind::ShortText { .. } => "type a word or short phrase".into(),
-        Kind::SelfRating => {
-            "type 1 (never done this) to 5 (do it routinely)".into()
-        }
+        Kind::SelfRating => "type 1 (never done this) to 5 (could teach it)".into(),
     }
 }
 
@@ -153,7 +167,12 @@ pub fn grade(question: &Question, answer: &Answer) -> Graded {
     };
     match (&question.kind, answer) {
         (Kind::SingleChoice { answer: key, .. }, Answer::Choice(c)) => full(c == key),
-        (Kind::MultipleSelect { choices, answers, .. }, Answer::Choices(picked)) => {
+        (
+            Kind::MultipleSelect {
+                choices, answers, ..
+            },
+            Answer::Choices(picked),
+        ) => {
             let k = answers.len() as f64;
             let others = (choices.len() - answers.len()) as f64;
             let hits = picked.iter().filter(|p| answers.contains(p)).count() as f64;
@@ -177,7 +196,9 @@ pub fn grade(question: &Question, answer: &Answer) -> Graded {
             },
             Answer::Number(x),
         ) => full(within(*x, *key, *tolerance)),
-        (Kind::ShortText { accepted, .. }, Answer::Text(t)) => full(accepted.contains(&fold_text(t))),
+        (Kind::ShortText { accepted, .. }, Answer::Text(t)) => {
+            full(accepted.contains(&fold_text(t)))
+        }
         (Kind::SelfRating, Answer::Rating(r)) => Graded {
             score: (f64::from(*r).clamp(1.0, 5.0) - 1.0) / 4.0,
             correct: *r >= 4,
@@ -197,17 +218,16 @@ fn within(x: f64, key: f64, tolerance: Tolerance) -> bool {
 
 /// The key written out for people: `B`, `A, C`, `true`, `2 (± 0.01)`, `overfitting`.
 pub fn describe_key(question: &Question, order: &[usize]) -> String {
-    let shown = |i: usize| {
-        order
-            .iter()
-            .position(|&o| o == i)
-            .map_or('?', letter)
-    };
+    let shown = |i: usize| order.iter().position(|&o| o == i).map_or('?', letter);
     match &question.kind {
-        Kind::SingleChoice { choices, answer, .. } => {
+        Kind::SingleChoice {
+            choices, answer, ..
+        } => {
             format!("{}) {}", shown(*answer), choices[*answer].text)
         }
-        Kind::MultipleSelect { choices, answers, .. } => answers
+        Kind::MultipleSelect {
+            choices, answers, ..
+        } => answers
             .iter()
             .map(|&a| format!("{}) {}", shown(a), choices[a].text))
             .collect::<Vec<_>>()
@@ -244,11 +264,136 @@ pub fn describe_answer(question: &Question, order: &[usize], answer: &Answer) ->
             Some(ch) if *c < ch.len() => format!("{}) {}", shown(c), ch[*c].text),
             _ => shown(c),
         },
-        Answer::Choices(cs) => cs.iter().map(shown).collect::<Vec<_>>().join(", "),
+        Answer::Choices(cs) => {
+            let ch = question.kind.choices().unwrap_or(&[]);
+            cs.iter()
+                .map(|c| match ch.get(*c) {
+                    Some(choice) => format!("{}) {}", shown(c), choice.text),
+                    None => shown(c),
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
         Answer::Bool(b) => b.to_string(),
         Answer::Number(x) => x.to_string(),
         Answer::Text(t) => t.clone(),
         Answer::Rating(r) => format!("{r}/5"),
         Answer::Skip => "skipped".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bank::{Catalog, CatalogBuilder, Source};
+
+    fn catalog() -> Catalog {
+        let mut b = CatalogBuilder::roadmap_only();
+        b.add_source(Source {
+            name: "kinds.ron".into(),
+            text: include_str!("../../tests/fixtures/good/kinds.ron").into(),
+            builtin: false,
+        });
+        b.build().expect("fixture is valid")
+    }
+
+    fn score(id: &str, input: &str) -> Graded {
+        let cat = catalog();
+        let q = cat.question(id).unwrap();
+        let order: Vec<usize> = (0..q.kind.choices().map_or(0, |c| c.len())).collect();
+        let a = parse_answer(q, &order, input).unwrap();
+        grade(q, &a)
+    }
+
+    #[test]
+    fn single_choice_by_letter_in_display_order() {
+        let cat = catalog();
+        let q = cat.question("demo.single").unwrap();
+        // Shown as C, A, B: the right choice (file index 1) is shown as letter C.
+        let order = [2, 0, 1];
+        assert_eq!(parse_answer(q, &order, "c").unwrap(), Answer::Choice(1));
+        assert_eq!(parse_answer(q, &order, " (A) ").unwrap(), Answer::Choice(2));
+        assert!(grade(q, &Answer::Choice(1)).correct);
+        assert_eq!(grade(q, &Answer::Choice(0)).score, 0.0);
+        let e = parse_answer(q, &order, "d").unwrap_err();
+        assert!(e.hint.contains("A to C"), "{e:?}");
+        assert!(parse_answer(q, &order, "ab").is_err());
+    }
+
+    #[test]
+    fn multiple_select_gives_partial_credit() {
+        // 2 right of 4: each right pick +1/2, each wrong pick −1/2, clamped to [0, 1].
+        assert_eq!(
+            score("demo.multi", "a,c"),
+            Graded {
+                score: 1.0,
+                correct: true
+            }
+        );
+        assert_eq!(score("demo.multi", "ca").score, 1.0);
+        assert_eq!(
+            score("demo.multi", "a"),
+            Graded {
+                score: 0.5,
+                correct: false
+            }
+        );
+        assert_eq!(score("demo.multi", "a b c").score, 0.5);
+        assert_eq!(score("demo.multi", "a,b").score, 0.0);
+        assert_eq!(score("demo.multi", "b,d").score, 0.0);
+        assert_eq!(score("demo.multi", "abcd").score, 0.0);
+    }
+
+    #[test]
+    fn true_false_accepts_words_and_letters() {
+        for yes in ["t", "TRUE", "yes", "Y"] {
+            assert!(score("demo.tf", yes).correct, "{yes}");
+        }
+        assert!(!score("demo.tf", "f").correct);
+    }
+
+    #[test]
+    fn numeric_tolerances() {
+        // Absolute 0.005 around 0.3333.
+        assert!(score("demo.num", "0.33").correct);
+        assert!(score("demo.num", "1/3").correct);
+        assert!(score("demo.num", "0.338").correct);
+        assert!(!score("demo.num", "0.34").correct);
+        // Relative 5% around 86400: from 82080 to 90720; the unit may be typed.
+        assert!(score("demo.rel", "90000 s").correct);
+        assert!(score("demo.rel", "8.25e4").correct);
+        assert!(!score("demo.rel", "80000").correct);
+        let cat = catalog();
+        let q = cat.question("demo.num").unwrap();
+        for bad in ["abc", "1/0", "inf", "NaN"] {
+            assert!(parse_answer(q, &[], bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn short_text_folds_case_and_space() {
+        assert!(score("demo.text", "  OverFitting ").correct);
+        assert!(score("demo.text", "over-fitting").correct);
+        assert!(!score("demo.text", "underfitting").correct);
+    }
+
+    #[test]
+    fn skip_scores_zero_and_wrong_shapes_score_zero() {
+        let cat = catalog();
+        let q = cat.question("demo.single").unwrap();
+        assert_eq!(parse_answer(q, &[0, 1, 2], "SKIP").unwrap(), Answer::Skip);
+        assert_eq!(grade(q, &Answer::Skip).score, 0.0);
+        assert_eq!(grade(q, &Answer::Number(1.0)).score, 0.0);
+    }
+
+    #[test]
+    fn keys_are_described_in_display_letters() {
+        let cat = catalog();
+        let q = cat.question("demo.multi").unwrap();
+        assert_eq!(describe_key(q, &[2, 0, 1, 3]), "B) 2; A) 5");
+        assert_eq!(
+            describe_answer(q, &[2, 0, 1, 3], &Answer::Choices(vec![0, 3])),
+            "B) 2; D) 9"
+        );
     }
 }

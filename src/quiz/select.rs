@@ -40,9 +40,8 @@ pub fn pick<R: Rng>(
         }
     }
     let unfiltered = spec.areas.is_empty() && spec.topics.is_empty();
-    let chosen = |q: &Question| {
-        unfiltered || spec.areas.contains(&q.area) || spec.topics.contains(&q.topic)
-    };
+    let chosen =
+        |q: &Question| unfiltered || spec.areas.contains(&q.area) || spec.topics.contains(&q.topic);
     let self_rated = |area: &str| catalog.area(area).is_some_and(|a| a.self_rated);
 
     // Graded questions: areas → topics → questions.

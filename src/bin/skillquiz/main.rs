@@ -12,8 +12,8 @@ use clap::Parser;
 use cli::{Cli, Command, Feedback};
 use render::Theme;
 use skillquiz::{
-    BUILTIN_BANKS, BUILTIN_ROADMAP, BankErrors, Catalog, CatalogBuilder, Diagnostic,
-    Locator, QuizResult, QuizSpec, Severity,
+    BUILTIN_BANKS, BUILTIN_ROADMAP, BankErrors, Catalog, CatalogBuilder, Diagnostic, Locator,
+    QuizResult, QuizSpec, Severity,
 };
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -107,14 +107,16 @@ fn stdout_theme() -> Theme {
 
 fn take(args: cli::TakeArgs) -> Result<ExitCode, Failure> {
     let catalog = load(&args.bank)?;
-    let seed = args.seed.unwrap_or_else(|| rand::random::<u64>() % 1_000_000);
+    let seed = args
+        .seed
+        .unwrap_or_else(|| rand::random::<u64>() % 1_000_000);
     let spec = QuizSpec {
         areas: args.areas.clone(),
         topics: args.topics.clone(),
         count: args.count,
     };
-    let mut quiz = skillquiz::Quiz::new(&catalog, &spec, seed)
-        .map_err(|e| Failure::Usage(e.to_string()))?;
+    let mut quiz =
+        skillquiz::Quiz::new(&catalog, &spec, seed).map_err(|e| Failure::Usage(e.to_string()))?;
     let stdin_is_terminal = io::stdin().is_terminal();
     let ended = match &args.answers {
         Some(path) => {
@@ -139,7 +141,10 @@ fn take(args: cli::TakeArgs) -> Result<ExitCode, Failure> {
         None => {
             // Questions go to stdout, or to stderr when stdout carries the JSON.
             let (mut ui, theme): (Box<dyn Write>, Theme) = if args.json {
-                (Box::new(io::stderr()), Theme::for_stream(io::stderr().is_terminal()))
+                (
+                    Box::new(io::stderr()),
+                    Theme::for_stream(io::stderr().is_terminal()),
+                )
             } else {
                 (Box::new(io::stdout()), stdout_theme())
             };
@@ -150,31 +155,33 @@ fn take(args: cli::TakeArgs) -> Result<ExitCode, Failure> {
             };
             let progress = stdin_is_terminal && io::stderr().is_terminal();
             let mut input = io::stdin().lock();
-            prompt::interactive(&mut quiz, &catalog, &mut input, &mut ui, &theme, show, progress)
-                .map_err(|e| {
-                    if e.kind() == io::ErrorKind::InvalidData {
-                        Failure::Usage(format!("cannot read answers from stdin: {e}"))
-                    } else {
-                        Failure::Output(e)
-                    }
-                })?
+            let opts = prompt::PromptOptions {
+                theme,
+                show,
+                progress,
+                echo: !stdin_is_terminal,
+            };
+            prompt::interactive(&mut quiz, &catalog, &mut input, &mut ui, &opts).map_err(|e| {
+                if e.kind() == io::ErrorKind::InvalidData {
+                    Failure::Usage(format!("cannot read answers from stdin: {e}"))
+                } else {
+                    Failure::Output(e)
+                }
+            })?
         }
     };
-    let result = QuizResult::new(
-        &catalog,
-        quiz.responses(),
-        seed,
-        "fixed",
-        ended,
-        quiz.len(),
-    );
+    let result = QuizResult::new(&catalog, quiz.responses(), seed, "fixed", ended, quiz.len());
     let mut out = io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &result).map_err(io::Error::other)?;
         writeln!(out)?;
     } else {
         let show_missed = args.feedback != Feedback::None;
-        write!(out, "{}", render::report(&stdout_theme(), &result, show_missed))?;
+        write!(
+            out,
+            "{}",
+            render::report(&stdout_theme(), &result, show_missed)
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -297,7 +304,11 @@ fn list(args: cli::ListArgs) -> Result<ExitCode, Failure> {
             out,
             "\n  {} {}",
             t.bold(&render::clean(&a.title)),
-            t.dim(&format!("({}: {} questions{kind})", a.id, count_area(&a.id)))
+            t.dim(&format!(
+                "({}: {} questions{kind})",
+                a.id,
+                count_area(&a.id)
+            ))
         )?;
         for tp in cat.topics_of(&a.id) {
             writeln!(
@@ -355,7 +366,11 @@ fn roadmap(args: cli::BankArgs) -> Result<ExitCode, Failure> {
             writeln!(
                 out,
                 "{}",
-                t.dim(&render::wrap(&format!("Topics: {}", topics.join(", ")), 88, "  "))
+                t.dim(&render::wrap(
+                    &format!("Topics: {}", topics.join(", ")),
+                    88,
+                    "  "
+                ))
             )?;
         }
     }
@@ -373,8 +388,9 @@ fn recommend(args: cli::RecommendArgs) -> Result<ExitCode, Failure> {
     } else {
         let bytes = std::fs::read(&args.from)
             .map_err(|e| Failure::Usage(format!("cannot read {name}: {e}")))?;
-        String::from_utf8(bytes)
-            .map_err(|_| Failure::Usage(format!("{name}: not UTF-8 text, so not a skillquiz result")))?
+        String::from_utf8(bytes).map_err(|_| {
+            Failure::Usage(format!("{name}: not UTF-8 text, so not a skillquiz result"))
+        })?
     };
     let saved = QuizResult::from_json(&name, &text).map_err(|e| Failure::Usage(e.to_string()))?;
     let result = saved

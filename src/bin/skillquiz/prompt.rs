@@ -26,6 +26,16 @@ pub enum ShowFeedback {
     Later,
 }
 
+/// How the prompt looks and behaves.
+pub struct PromptOptions {
+    pub theme: Theme,
+    pub show: ShowFeedback,
+    /// Draw a progress bar before each question (only on a terminal).
+    pub progress: bool,
+    /// Repeat each line read, for input that is not a terminal.
+    pub echo: bool,
+}
+
 /// Runs the quiz at a prompt: questions and feedback to `ui`, answers from `input`.
 /// Ends at the last question, on `q`, or when input ends.
 pub fn interactive(
@@ -33,10 +43,15 @@ pub fn interactive(
     catalog: &Catalog,
     input: &mut dyn BufRead,
     ui: &mut dyn Write,
-    theme: &Theme,
-    show: ShowFeedback,
-    progress: bool,
+    opts: &PromptOptions,
 ) -> std::io::Result<Ended> {
+    let PromptOptions {
+        theme,
+        show,
+        progress,
+        echo,
+    } = opts;
+    let (show, progress, echo) = (*show, *progress, *echo);
     while let Some(item) = quiz.current() {
         if progress {
             let pb = indicatif::ProgressBar::new(item.total as u64);
@@ -60,6 +75,10 @@ pub fn interactive(
                 return Ok(Ended::InputEnded);
             }
             let text = line.trim();
+            if echo {
+                // Input from a pipe is not echoed by a terminal: show it, so a transcript reads well.
+                writeln!(ui, "{}", crate::render::clean(text))?;
+            }
             match text.to_ascii_lowercase().as_str() {
                 "q" | "quit" => return Ok(Ended::Quit),
                 "?" | "h" | "help" => {
@@ -80,12 +99,7 @@ pub fn interactive(
             match parse_answer(item.question, item.order, text) {
                 Ok(a) => break a,
                 Err(e) => {
-                    writeln!(
-                        ui,
-                        "  {} {}",
-                        theme.warn(&format!("{}:", e.reason)),
-                        e.hint
-                    )?;
+                    writeln!(ui, "  {} {}", theme.warn(&format!("{}:", e.reason)), e.hint)?;
                 }
             }
         };
@@ -121,14 +135,14 @@ pub fn scripted(
             Answer::Skip
         } else {
             parse_answer(item.question, item.order, text).map_err(|e| {
-                ScriptError::Bad(BadAnswerLine {
+                ScriptError::Bad(Box::new(BadAnswerLine {
                     source: source.into(),
                     line: number,
                     question: item.question.id.clone(),
                     text: text.into(),
                     reason: e.reason,
                     hint: e.hint,
-                })
+                }))
             })?
         };
         quiz.answer(answer, 0.0);
@@ -138,9 +152,6 @@ pub fn scripted(
 
 #[derive(Debug)]
 pub enum ScriptError {
-    Bad(BadAnswerLine),
-    Io {
-        source: String,
-        err: std::io::Error,
-    },
+    Bad(Box<BadAnswerLine>),
+    Io { source: String, err: std::io::Error },
 }

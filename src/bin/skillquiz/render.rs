@@ -63,11 +63,7 @@ impl Theme {
 /// Removes terminal control characters from text that came from a file.
 pub fn clean(s: &str) -> String {
     s.chars()
-        .filter(|&c| {
-            !(c.is_control() && c != '\n' && c != '\t')
-                && !('\u{202A}'..='\u{202E}').contains(&c)
-                && !('\u{2066}'..='\u{2069}').contains(&c)
-        })
+        .filter(|&c| c != '\r' && !skillquiz::is_unsafe_char(c))
         .collect()
 }
 
@@ -109,7 +105,9 @@ fn pct(x: Option<f64>) -> String {
 pub fn question(t: &Theme, catalog: &Catalog, item: &Item) -> String {
     let q = item.question;
     let mut s = String::new();
-    let topic = catalog.topic(&q.topic).map_or(q.topic.as_str(), |t| &t.title);
+    let topic = catalog
+        .topic(&q.topic)
+        .map_or(q.topic.as_str(), |t| &t.title);
     let area = catalog.area(&q.area).map_or(q.area.as_str(), |a| &a.title);
     let _ = writeln!(
         s,
@@ -171,7 +169,10 @@ pub fn prompt_line(t: &Theme, item: &Item) -> String {
         Kind::ShortText { .. } => "text".into(),
         Kind::SelfRating => "1-5".into(),
     };
-    format!("{} ", t.accent(&format!("answer ({what}; s skip, ? help, q quit) >")))
+    format!(
+        "{} ",
+        t.accent(&format!("answer ({what}; s skip, ? help, q quit) >"))
+    )
 }
 
 pub fn help() -> String {
@@ -202,7 +203,11 @@ pub fn feedback(t: &Theme, catalog: &Catalog, r: &Response) -> String {
             clean(&format!("The answer is {}.", describe_key(q, &r.order)))
         );
     } else {
-        let lead = if r.skipped() { "– Skipped." } else { "✗ Not quite." };
+        let lead = if r.skipped() {
+            "– Skipped."
+        } else {
+            "✗ Not quite."
+        };
         let _ = writeln!(
             s,
             "  {} {}",
@@ -248,10 +253,18 @@ pub fn report(t: &Theme, r: &QuizResult, show_missed: bool) -> String {
         ))
     );
     if r.areas.is_empty() {
-        let _ = writeln!(s, "\n  No graded answers, so there is nothing to score yet.");
+        let _ = writeln!(
+            s,
+            "\n  No graded answers, so there is nothing to score yet."
+        );
     } else {
         s.push('\n');
-        let w = r.areas.iter().map(|a| a.title.chars().count()).max().unwrap_or(0);
+        let w = r
+            .areas
+            .iter()
+            .map(|a| a.title.chars().count())
+            .max()
+            .unwrap_or(0);
         for a in &r.areas {
             let _ = writeln!(
                 s,
@@ -265,7 +278,12 @@ pub fn report(t: &Theme, r: &QuizResult, show_missed: bool) -> String {
         }
         s.push('\n');
         let _ = writeln!(s, "  {}", t.bold("By topic"));
-        let w = r.topics.iter().map(|x| x.title.chars().count()).max().unwrap_or(0);
+        let w = r
+            .topics
+            .iter()
+            .map(|x| x.title.chars().count())
+            .max()
+            .unwrap_or(0);
         for x in &r.topics {
             let _ = writeln!(
                 s,
@@ -363,7 +381,12 @@ pub fn plan(t: &Theme, recs: &[Recommendation]) -> String {
             } else {
                 format!("{} · ", t.level(e.level))
             };
-            let _ = writeln!(s, "    • {} — {level}{}", t.bold(&clean(&e.title)), evidence);
+            let _ = writeln!(
+                s,
+                "    • {} — {level}{}",
+                t.bold(&clean(&e.title)),
+                evidence
+            );
             for l in &e.resources {
                 let _ = writeln!(
                     s,
@@ -403,12 +426,25 @@ pub fn diagnostic(t: &Theme, d: &Diagnostic, source_line: Option<&str>) -> Strin
         t.dim(&format!("[{}]", d.code()))
     );
     if let Some(line) = source_line.filter(|_| d.line > 0) {
-        let line = clean(line).replace('\t', " ");
+        let chars: Vec<char> = clean(line).replace('\t', " ").chars().collect();
+        // Show at most a window of the line around the column, so a huge line stays short.
+        const SHOWN: usize = 100;
+        let col = d.col.saturating_sub(1).min(chars.len());
+        let start = col.saturating_sub(SHOWN / 2);
+        let end = (start + SHOWN).min(chars.len());
+        let mut line: String = chars[start..end].iter().collect();
+        let mut caret_at = col - start;
+        if start > 0 {
+            line.insert(0, '…');
+            caret_at += 1;
+        }
+        if end < chars.len() {
+            line.push('…');
+        }
         let num = d.line.to_string();
         let pad = " ".repeat(num.len());
         let _ = writeln!(s, "  {pad} {}", t.dim("|"));
         let _ = writeln!(s, "  {} {} {line}", t.dim(&num), t.dim("|"));
-        let caret_at = d.col.saturating_sub(1).min(line.chars().count());
         let _ = writeln!(
             s,
             "  {pad} {} {}{}",

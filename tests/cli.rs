@@ -1,0 +1,767 @@
+//! Runs the real `skillquiz` binary, hermetically: a fresh temp dir per test as the working
+//! directory, the project's environment variables cleared, fixtures from tests/fixtures.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("skillquiz").unwrap();
+        c.current_dir(self.dir.path())
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("RUST_BACKTRACE");
+        c
+    }
+
+    fn write(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+}
+
+fn json(out: &[u8]) -> Value {
+    serde_json::from_slice(out).expect("stdout is JSON")
+}
+
+fn kinds_take(env: &Env) -> Command {
+    let mut c = env.cmd();
+    c.args([
+        "take", "--area", "demo", "--count", "6", "--seed", "11", "--json",
+    ])
+    .arg("--bank")
+    .arg(fixture("good/kinds.ron"));
+    c
+}
+
+/// The questions in the order this seed asks them.
+fn asked_order(env: &Env) -> Vec<String> {
+    let empty = env.write("empty.txt", "");
+    let out = kinds_take(env)
+        .arg("--answers")
+        .arg(&empty)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // With no answers nothing is asked; ask with six skips to learn the order.
+    let skips = env.write("skips.txt", "\n\n\n\n\n\n");
+    let out = kinds_take(env)
+        .arg("--answers")
+        .arg(&skips)
+        .output()
+        .unwrap();
+    json(&out.stdout)["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn answers_for(order: &[String], key: &[(&str, &str)]) -> String {
+    order
+        .iter()
+        .map(|id| key.iter().find(|(k, _)| k == id).unwrap().1.to_string() + "\n")
+        .collect()
+}
+
+#[test]
+fn scripted_quiz_gives_expected_scores_and_plan() {
+    let env = Env::new();
+    let order = asked_order(&env);
+    assert_eq!(order.len(), 6);
+    let answers = answers_for(
+        &order,
+        &[
+            ("demo.single", "b"),      // right: 1
+            ("demo.multi", "a"),       // one of two right picks: 0.5
+            ("demo.tf", "t"),          // right: 1
+            ("demo.num", "0.5"),       // wrong: 0
+            ("demo.rel", "86400"),     // right: 1
+            ("demo.text", "underfit"), // wrong: 0
+        ],
+    );
+    let file = env.write("answers.txt", answers);
+    let out = kinds_take(&env)
+        .arg("--answers")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = json(&out.stdout);
+    assert_eq!(r["ended"], "completed");
+    assert_eq!(r["seed"], 11);
+    assert_eq!(r["banks"][0]["name"], "fixture-kinds");
+    assert_eq!(r["banks"][0]["version"], "1.2.0");
+    // Area: (1 + 0.5 + 1 + 0 + 1 + 0) / 6.
+    let area = &r["areas"][0];
+    assert_eq!(area["area"], "demo");
+    assert!((area["score"].as_f64().unwrap() - 3.5 / 6.0).abs() < 1e-9);
+    assert_eq!(area["answered"], 6);
+    assert_eq!(area["level"], "developing");
+    let topic = |id: &str| {
+        r["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["topic"] == id)
+            .unwrap()
+            .clone()
+    };
+    let basics = topic("demo.basics");
+    assert!((basics["score"].as_f64().unwrap() - 2.5 / 3.0).abs() < 1e-9);
+    assert_eq!(basics["level"], "strong");
+    assert_eq!(basics["step"], 1);
+    let adv = topic("demo.advanced");
+    assert!((adv["score"].as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-9);
+    assert_eq!(adv["level"], "weak");
+    // Plan: only the weak topic, under its step, with its resource.
+    let recs = r["recommendations"].as_array().unwrap();
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0]["step"], 2);
+    assert_eq!(recs[0]["title"], "Core machine learning");
+    assert_eq!(recs[0]["topics"], serde_json::json!(["demo.advanced"]));
+    assert_eq!(
+        recs[0]["resources"][0]["url"],
+        "https://example.org/advanced"
+    );
+    // Per question: correctness and score.
+    let q = |id: &str| {
+        r["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(q("demo.multi")["score"], 0.5);
+    assert_eq!(q("demo.multi")["correct"], false);
+    assert_eq!(q("demo.rel")["correct"], true);
+    assert_eq!(r["missed"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn same_seed_same_quiz_and_text_report_has_plan() {
+    let env = Env::new();
+    assert_eq!(asked_order(&env), asked_order(&env));
+    let file = env.write("a.txt", "skip\nskip\nskip\n");
+    env.cmd()
+        .args(["take", "--area", "demo", "--seed", "3", "--answers"])
+        .arg(&file)
+        .arg("--bank")
+        .arg(fixture("good/kinds.ron"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Your results"))
+        .stdout(predicate::str::contains("Next steps"))
+        .stdout(predicate::str::contains("Questions to review"))
+        .stdout(predicate::str::contains("\u{1b}[").not());
+}
+
+#[test]
+fn wrong_choice_feedback_and_resource_reach_the_report() {
+    let env = Env::new();
+    let order = asked_order(&env);
+    let answers = answers_for(
+        &order,
+        &[
+            ("demo.single", "a"), // 3: wrong, its feedback and resource apply
+            ("demo.multi", "b"),
+            ("demo.tf", "f"),
+            ("demo.num", "1"),
+            ("demo.rel", "1"),
+            ("demo.text", "x"),
+        ],
+    );
+    let file = env.write("answers.txt", answers);
+    let out = kinds_take(&env)
+        .arg("--answers")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let r = json(&out.stdout);
+    let missed = r["missed"].as_array().unwrap();
+    let single = missed.iter().find(|m| m["id"] == "demo.single").unwrap();
+    assert_eq!(
+        single["feedback"][0],
+        "3 leaves remainder 1 when divided by 2."
+    );
+    assert_eq!(single["right_answer"], "B) 4");
+    let step1 = r["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["step"] == 1)
+        .unwrap();
+    // The misconception's resource comes before the topic's own.
+    assert_eq!(
+        step1["entries"][0]["resources"][0]["url"],
+        "https://example.org/parity"
+    );
+    assert_eq!(
+        step1["entries"][0]["resources"][1]["url"],
+        "https://example.org/basics"
+    );
+}
+
+#[test]
+fn interactive_stdin_reasks_typos_skips_and_quits() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["take", "--seed", "5", "--json", "--bank"])
+        .arg(fixture("good/choices.ron"))
+        .args(["--area", "quiz"])
+        .write_stdin("zz\ne\n\na\ns\nq\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let ui = String::from_utf8(out.stderr).unwrap();
+    assert!(ui.contains("`zz` is not a single letter"), "{ui}");
+    assert!(ui.contains("`e` is not one of the choices"), "{ui}");
+    assert!(ui.contains("type one letter from A to C"), "{ui}");
+    let r = json(&out.stdout);
+    assert_eq!(r["ended"], "quit");
+    let qs = r["questions"].as_array().unwrap();
+    assert_eq!(
+        qs.len(),
+        2,
+        "the typos never scored; the quit question is not counted"
+    );
+    assert_eq!(qs[0]["answer"], serde_json::json!({"choice": 0}));
+    assert_eq!(qs[1]["answer"], "skip");
+    assert_eq!(qs[1]["skipped"], true);
+    assert_eq!(r["areas"][0]["answered"], 2);
+}
+
+#[test]
+fn interactive_help_and_end_of_input_scores_what_was_answered() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "take",
+            "--seed",
+            "5",
+            "--feedback",
+            "end",
+            "--area",
+            "quiz",
+            "--bank",
+        ])
+        .arg(fixture("good/choices.ron"))
+        .write_stdin("?\nb\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Type your answer and press Enter"), "{text}");
+    assert!(text.contains("input ended early"), "{text}");
+    assert!(
+        text.contains("1 graded answer(s) of 3 question(s)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn truncated_answers_file_scores_what_was_answered() {
+    let env = Env::new();
+    let file = env.write("answers.txt", "a\nb");
+    let out = env
+        .cmd()
+        .args(["take", "--seed", "1", "--json", "--area", "quiz", "--bank"])
+        .arg(fixture("good/choices.ron"))
+        .arg("--answers")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let r = json(&out.stdout);
+    assert_eq!(r["ended"], "input_ended");
+    assert_eq!(r["questions"].as_array().unwrap().len(), 2);
+    assert_eq!(r["asked"], 3);
+}
+
+#[test]
+fn answer_that_does_not_fit_names_the_line() {
+    let env = Env::new();
+    let file = env.write("answers.txt", "a\n7\nb\n");
+    env.cmd()
+        .args(["take", "--seed", "1", "--area", "quiz", "--bank"])
+        .arg(fixture("good/choices.ron"))
+        .arg("--answers")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "answers.txt:2: answer `7` does not fit question",
+        ))
+        .stderr(predicate::str::contains("type one letter from A to C"));
+}
+
+#[test]
+fn answers_from_stdin_dash() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "take",
+            "--seed",
+            "1",
+            "--json",
+            "--area",
+            "quiz",
+            "--answers",
+            "-",
+            "--bank",
+        ])
+        .arg(fixture("good/choices.ron"))
+        .write_stdin("a\na\na\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(json(&out.stdout)["ended"], "completed");
+}
+
+#[test]
+fn invalid_utf8_answers_file_is_an_input_error() {
+    let env = Env::new();
+    let file = env.write("answers.txt", b"a\n\xff\xfe\n");
+    env.cmd()
+        .args(["take", "--seed", "1", "--area", "quiz", "--bank"])
+        .arg(fixture("good/choices.ron"))
+        .arg("--answers")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("answers.txt"));
+}
+
+#[test]
+fn unknown_area_and_topic_are_usage_errors() {
+    let env = Env::new();
+    env.cmd()
+        .args(["take", "--area", "astrology"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown area `astrology`"))
+        .stderr(predicate::str::contains("maths"));
+    env.cmd()
+        .args(["take", "--topic", "maths.probabilty"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `maths.probability`"));
+    env.cmd().args(["take", "--count", "0"]).assert().code(2);
+    env.cmd().args(["take", "--bogus"]).assert().code(2);
+}
+
+/// Each class of broken bank: its own message, at its line and column, exit 3.
+#[test]
+fn broken_banks_are_reported_with_line_and_column() {
+    let cases = [
+        ("syntax.ron", "11:13", "syntax", "Expected comma"),
+        (
+            "unknown_field.ron",
+            "13:13",
+            "unknown-field",
+            "unknown field `colour`",
+        ),
+        (
+            "unknown_topic.ron",
+            "8:13",
+            "unknown-topic",
+            "did you mean `maths.probability`",
+        ),
+        (
+            "duplicate_id.ron",
+            "7:14",
+            "duplicate-id",
+            "first defined at",
+        ),
+        (
+            "answer_out_of_range.ron",
+            "11:69",
+            "answer-out-of-range",
+            "answer index 2",
+        ),
+        (
+            "no_correct_choice.ron",
+            "11:71",
+            "no-correct-choice",
+            "no correct choice",
+        ),
+        (
+            "negative_tolerance.ron",
+            "11:40",
+            "negative-tolerance",
+            "tolerance -0.5",
+        ),
+        (
+            "empty_prompt.ron",
+            "10:13",
+            "empty-prompt",
+            "prompt is empty",
+        ),
+        (
+            "empty_choices.ron",
+            "11:32",
+            "too-few-choices",
+            "at least 2 choices",
+        ),
+        (
+            "not_https.ron",
+            "13:46",
+            "not-https",
+            "`http://example.org/sums` is not https",
+        ),
+        (
+            "control_character.ron",
+            "10:13",
+            "control-character",
+            "U+001B",
+        ),
+        (
+            "future_version.ron",
+            "2:5",
+            "unsupported-format",
+            "format_version 99",
+        ),
+    ];
+    let env = Env::new();
+    for (file, at, code, text) in cases {
+        let path = fixture(&format!("bad/{file}"));
+        let out = env.cmd().arg("validate").arg(&path).output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{file}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains(&format!("{file}:{at}: error")),
+            "{file}: {err}"
+        );
+        assert!(err.contains(&format!("[{code}]")), "{file}: {err}");
+        assert!(err.contains(text), "{file}: {err}");
+        assert!(err.contains("hint:"), "{file}: {err}");
+        assert!(!err.contains("panicked"), "{file}: {err}");
+    }
+}
+
+#[test]
+fn every_error_is_listed_not_just_the_first() {
+    let env = Env::new();
+    env.cmd()
+        .arg("validate")
+        .arg(fixture("bad/many_errors.ron"))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "many_errors.ron:6:27: error: question `maths.one`: unknown topic",
+        ))
+        .stderr(predicate::str::contains(
+            "many_errors.ron:7:145: error: question `maths.two`",
+        ))
+        .stderr(predicate::str::contains(
+            "many_errors.ron:8:120: error: question `maths.three`",
+        ))
+        .stderr(predicate::str::contains("3 error(s)"));
+}
+
+#[test]
+fn duplicate_ids_across_files_are_found() {
+    let env = Env::new();
+    env.cmd()
+        .arg("validate")
+        .arg(fixture("bad/across"))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "b.ron:4:14: error: question `maths.shared`: duplicate id",
+        ))
+        .stderr(predicate::str::contains("a.ron:4:14"));
+}
+
+#[test]
+fn a_bad_bank_stops_take_with_exit_3() {
+    let env = Env::new();
+    env.cmd()
+        .arg("take")
+        .arg("--bank")
+        .arg(fixture("bad/unknown_topic.ron"))
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(predicate::str::contains("unknown topic"));
+}
+
+#[test]
+fn hostile_files_never_panic() {
+    let env = Env::new();
+    let utf8 = env.write("latin1.ron", b"(format_version: 1, name: \"caf\xe9\")");
+    env.cmd()
+        .arg("validate")
+        .arg(&utf8)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "latin1.ron:1:31: error: the file is not valid UTF-8",
+        ));
+    for (name, text) in [
+        ("deep.ron", "[".repeat(100_000)),
+        (
+            "deep_value.ron",
+            format!("(format_version: 1, name: {}", "(".repeat(100_000)),
+        ),
+    ] {
+        let deep = env.write(name, text);
+        let out = env.cmd().arg("validate").arg(&deep).output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{name}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains("[syntax]"), "{err}");
+        assert!(
+            err.len() < 1_000,
+            "a huge line is shown as a short window: {err}"
+        );
+    }
+    let huge = env.write("huge.ron", vec![b' '; 9 * 1024 * 1024]);
+    env.cmd()
+        .arg("validate")
+        .arg(&huge)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("limit for a bank"));
+    let missing = env.dir.path().join("nope.ron");
+    env.cmd()
+        .arg("validate")
+        .arg(&missing)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("cannot read the file"));
+    let empty = env.write("empty.ron", "");
+    env.cmd().arg("validate").arg(&empty).assert().code(3);
+}
+
+#[test]
+fn validate_good_fixtures_and_json() {
+    let env = Env::new();
+    env.cmd()
+        .arg("validate")
+        .arg(fixture("good"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 error(s)"));
+    let out = env
+        .cmd()
+        .args(["validate", "--json"])
+        .arg(fixture("bad/many_errors.ron"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let v = json(&out.stdout);
+    assert_eq!(v["errors"], 3);
+    assert_eq!(v["diagnostics"][0]["line"], 6);
+    assert_eq!(v["diagnostics"][0]["code"], "unknown-topic");
+}
+
+#[test]
+fn list_json_counts_questions() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["list", "--json", "--bank"])
+        .arg(fixture("good/kinds.ron"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v = json(&out.stdout);
+    let demo = v["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["area"] == "demo")
+        .unwrap();
+    assert_eq!(demo["questions"], 6);
+    let basics = v["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["topic"] == "demo.basics")
+        .unwrap();
+    assert_eq!(basics["questions"], 3);
+    assert_eq!(basics["step"], 1);
+    assert!(
+        v["banks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["name"] == "maths" && b["builtin"] == true)
+    );
+}
+
+#[test]
+fn roadmap_shows_seven_steps() {
+    let env = Env::new();
+    let out = env.cmd().arg("roadmap").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for n in 1..=7 {
+        assert!(text.contains(&format!("Step {n}")), "{text}");
+    }
+    assert!(text.contains("https://www.coursera.org/"));
+}
+
+#[test]
+fn recommend_rerenders_a_saved_result() {
+    let env = Env::new();
+    let order = asked_order(&env);
+    let answers = answers_for(
+        &order,
+        &[
+            ("demo.single", "b"),
+            ("demo.multi", "a"),
+            ("demo.tf", "t"),
+            ("demo.num", "0.5"),
+            ("demo.rel", "86400"),
+            ("demo.text", "underfit"),
+        ],
+    );
+    let file = env.write("answers.txt", answers);
+    let out = kinds_take(&env)
+        .arg("--answers")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let saved = env.write("result.json", &out.stdout);
+    let again = env
+        .cmd()
+        .args(["recommend", "--json", "--from"])
+        .arg(&saved)
+        .arg("--bank")
+        .arg(fixture("good/kinds.ron"))
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    let (a, b) = (json(&out.stdout), json(&again.stdout));
+    assert_eq!(a["recommendations"], b["recommendations"]);
+    assert_eq!(a["areas"], b["areas"]);
+    env.cmd()
+        .args(["recommend", "--from"])
+        .arg(&saved)
+        .arg("--bank")
+        .arg(fixture("good/kinds.ron"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Step 2 Core machine learning"))
+        .stdout(predicate::str::contains("Advanced"));
+    // Without the bank, its questions are unknown: say so.
+    env.cmd()
+        .args(["recommend", "--from"])
+        .arg(&saved)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pass its bank with --bank"));
+    let newer = env.write(
+        "newer.json",
+        String::from_utf8(out.stdout.clone()).unwrap().replacen(
+            "\"format_version\": 1",
+            "\"format_version\": 7",
+            1,
+        ),
+    );
+    env.cmd()
+        .args(["recommend", "--from"])
+        .arg(&newer)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("newer than this skillquiz"));
+    let junk = env.write("junk.json", "not json");
+    env.cmd()
+        .args(["recommend", "--from"])
+        .arg(&junk)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a skillquiz result"));
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let env = Env::new();
+    env.cmd()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("take"))
+        .stdout(predicate::str::contains("validate"))
+        .stdout(predicate::str::contains("recommend"));
+}
+
+#[test]
+fn builtin_quiz_runs_from_any_directory() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["take", "--seed", "2", "--json", "--answers", "-"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = json(&out.stdout);
+    assert_eq!(r["ended"], "input_ended");
+    assert!(r["asked"].as_u64().unwrap() >= 20);
+}
+
+#[test]
+fn the_readme_bank_validates_and_takes() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme.find("```ron\n").expect("README has a RON example") + "```ron\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let env = Env::new();
+    let bank = env.write("readme_bank.ron", &readme[start..end]);
+    env.cmd()
+        .args(["validate", "--strict"])
+        .arg(&bank)
+        .assert()
+        .success();
+    env.cmd()
+        .args([
+            "take",
+            "--area",
+            "demo",
+            "--seed",
+            "1",
+            "--answers",
+            "-",
+            "--bank",
+        ])
+        .arg(&bank)
+        .write_stdin("skip\n")
+        .assert()
+        .success();
+}

@@ -1,0 +1,49 @@
+//! Rendered output pinned by snapshots (insta): a change to what people see shows in review.
+//! Update with `INSTA_UPDATE=always cargo test --test golden` and review the diff.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn skillquiz() -> Command {
+    let mut c = Command::cargo_bin("skillquiz").unwrap();
+    c.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .env_remove("NO_COLOR");
+    c
+}
+
+fn stdout(c: &mut Command) -> String {
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn help_text() {
+    insta::assert_snapshot!("help", stdout(skillquiz().arg("--help")));
+    insta::assert_snapshot!("take_help", stdout(skillquiz().args(["take", "--help"])));
+}
+
+#[test]
+fn report_text() {
+    let text = stdout(
+        skillquiz()
+            .args(["take", "--area", "demo", "--seed", "11", "--answers", "-"])
+            .args(["--bank", "tests/fixtures/good/kinds.ron"])
+            .write_stdin("t\na\na\n1/3\n9e4\nunderfit\n"),
+    );
+    insta::assert_snapshot!("report", text);
+}
+
+#[test]
+fn diagnostics_text() {
+    let out = skillquiz()
+        .args(["validate", "tests/fixtures/bad/many_errors.ron"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    insta::assert_snapshot!("diagnostics", String::from_utf8(out.stderr).unwrap());
+}
