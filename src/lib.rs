@@ -22,6 +22,7 @@
 //! assert_eq!(plan[0].step, 1);
 //! ```
 
+mod analyze;
 mod bank;
 mod error;
 mod gift;
@@ -32,6 +33,11 @@ mod score;
 mod teach;
 mod text;
 
+pub use analyze::{
+    AnalyzeError, ChoiceCount, DISCRIMINATION_LOW, FACILITY_HIGH, FACILITY_LOW, Flag, ItemAnalysis,
+    ItemStats, TestStats, analyze, correlation, covariance, cronbach_alpha, max_covariance, mean,
+    standard_error, variance,
+};
 pub use bank::MIN_QUESTIONS_PER_TOPIC;
 pub use bank::raw;
 pub use bank::{

@@ -650,3 +650,283 @@ fn gift_export_of_the_template_round_trips_every_gradable_kind() {
         );
     }
 }
+
+/// One student's picks for cls.q1..q4 (see tests/fixtures/teach/class.ron for the keys).
+#[derive(Clone, Copy)]
+enum Pick {
+    Choice(usize),
+    Bool(bool),
+    Skip,
+}
+
+/// Saves one result per student in `dir/results`, made from a real `take --json` result
+/// whose answers are replaced by `picks` (one row per student: q1, q2, q3, q4).
+fn class_results(dir: &Path, picks: &[[Pick; 4]]) -> PathBuf {
+    let bank = fixture("teach/class.ron");
+    let out = sq(dir)
+        .args([
+            "take",
+            "--area",
+            "cls",
+            "--count",
+            "4",
+            "--seed",
+            "1",
+            "--answers",
+            "-",
+        ])
+        .args(["--json", "--bank"])
+        .arg(&bank)
+        .write_stdin("skip\nskip\nskip\nskip\n")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let base = json(&out);
+    let keys = [
+        Pick::Choice(0),
+        Pick::Choice(2),
+        Pick::Bool(true),
+        Pick::Choice(1),
+    ];
+    let results = dir.join("results");
+    std::fs::create_dir_all(&results).unwrap();
+    for (n, row) in picks.iter().enumerate() {
+        let mut r = base.clone();
+        for q in r["questions"].as_array_mut().unwrap() {
+            let i = ["cls.q1", "cls.q2", "cls.q3", "cls.q4"]
+                .iter()
+                .position(|id| q["id"] == *id)
+                .unwrap();
+            let (answer, right) = match (row[i], keys[i]) {
+                (Pick::Choice(c), Pick::Choice(k)) => (serde_json::json!({"choice": c}), c == k),
+                (Pick::Bool(b), Pick::Bool(k)) => (serde_json::json!({"bool": b}), b == k),
+                (Pick::Skip, _) => (serde_json::json!("skip"), false),
+                _ => panic!("pick of the wrong kind"),
+            };
+            q["answer"] = answer;
+            q["score"] = serde_json::json!(if right { 1.0 } else { 0.0 });
+            q["correct"] = serde_json::json!(right);
+            q["skipped"] = serde_json::json!(matches!(row[i], Pick::Skip));
+        }
+        std::fs::write(
+            results.join(format!("student{}.json", n + 1)),
+            serde_json::to_string_pretty(&r).unwrap(),
+        )
+        .unwrap();
+    }
+    results
+}
+
+fn close(v: &serde_json::Value, want: f64) {
+    let got = v.as_f64().unwrap_or_else(|| panic!("{v} is not a number"));
+    assert!((got - want).abs() < 1e-9, "got {got}, want {want}");
+}
+
+/// Five students, four questions, checked against Moodle's formulas worked by hand.
+///
+/// Marks (1 = right):      q1 q2 q3 q4 | total X
+///   student1               1  1  1  0 |  3
+///   student2               1  1  1  1 |  4
+///   student3               1  1  0  0 |  2
+///   student4               1  0  0  1 |  2
+///   student5               0  0  0  1 |  1   (skips q2)
+/// X̄ = 12/5 = 2.4; Σ(X − X̄)² = 0.36 + 2.56 + 0.16 + 0.16 + 1.96 = 5.2; var X = 5.2/4 = 1.3.
+#[test]
+fn analyze_matches_moodles_formulas_on_a_small_class() {
+    use Pick::*;
+    let dir = tempfile::tempdir().unwrap();
+    let results = class_results(
+        dir.path(),
+        &[
+            [Choice(0), Choice(2), Bool(true), Choice(0)],
+            [Choice(0), Choice(2), Bool(true), Choice(1)],
+            [Choice(0), Choice(2), Bool(false), Choice(2)],
+            [Choice(0), Choice(0), Bool(false), Choice(1)],
+            [Choice(1), Skip, Bool(false), Choice(1)],
+        ],
+    );
+    let out = sq(dir.path())
+        .arg("analyze")
+        .arg(&results)
+        .args(["--json", "--bank"])
+        .arg(fixture("teach/class.ron"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json(&out);
+    let q = |id: &str| {
+        v["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // q1: x = 1,1,1,1,0 → facility 4/5; Σ(x − 0.8)² = 4·0.04 + 0.64 = 0.8, var 0.8/4 = 0.2,
+    // SD √0.2. Rest X − x = 2,3,1,1,1 (mean 1.6): Σ(r − 1.6)² = 0.16+1.96+0.36+0.36+0.36 = 3.2,
+    // var 0.8. Σ(x − 0.8)(r − 1.6) = 0.2(0.4+1.4−0.6−0.6) + (−0.8)(−0.6) = 0.12 + 0.48 = 0.6,
+    // cov 0.15. DI = 0.15 / √(0.2·0.8) = 0.15/0.4 = 0.375. Sorted pairs (0,1)(1,1)(1,1)(1,2)
+    // (1,3) give the same cross products, so cov_max = 0.15 and DE = 1.
+    let q1 = q("cls.q1");
+    close(&q1["facility"], 0.8);
+    close(&q1["sd"], 0.2f64.sqrt());
+    close(&q1["discrimination_index"], 0.375);
+    close(&q1["discriminative_efficiency"], 1.0);
+    // q2: x = 1,1,1,0,0 → facility 0.6, var (3·0.16 + 2·0.36)/4 = 0.3. Rest = 2,3,1,2,1
+    // (mean 1.8), var (0.04+1.44+0.64+0.04+0.64)/4 = 0.7. Σ(x−0.6)(r−1.8) = 0.4(0.2+1.2−0.8)
+    // − 0.6(0.2−0.8) = 0.24 + 0.36 = 0.6, cov 0.15; DI = 0.15/√0.21 = 0.3273268…
+    // Sorted: x 0,0,1,1,1 with r 1,1,2,2,3: Σ = −0.6(−0.8−0.8) + 0.4(0.2+0.2+1.2) = 1.6,
+    // cov_max 0.4, DE = 0.15/0.4 = 0.375.
+    let q2 = q("cls.q2");
+    close(&q2["facility"], 0.6);
+    close(&q2["sd"], 0.3f64.sqrt());
+    close(&q2["discrimination_index"], 0.15 / 0.21f64.sqrt());
+    close(&q2["discriminative_efficiency"], 0.375);
+    assert_eq!(q2["skipped"], 1);
+    // q3: x = 1,1,0,0,0 → facility 0.4, var 0.3. Rest = 2,3,2,2,1 (mean 2), var 0.5.
+    // Σ(x−0.4)(r−2) = 0.6(0+1) − 0.4(0+0−1) = 1.0, cov 0.25; DI = 0.25/√0.15 = 0.6454972…
+    // Sorted: x 0,0,0,1,1 with r 1,2,2,2,3: Σ = −0.4(−1+0+0) + 0.6(0+1) = 1.0, DE = 1.
+    let q3 = q("cls.q3");
+    close(&q3["facility"], 0.4);
+    close(&q3["discrimination_index"], 0.25 / 0.15f64.sqrt());
+    close(&q3["discriminative_efficiency"], 1.0);
+    // q4: x = 0,1,0,1,1 → facility 0.6, var 0.3. Rest = 3,3,2,1,0 (mean 1.8), var
+    // (1.44+1.44+0.04+0.64+3.24)/4 = 1.7. Σ(x−0.6)(r−1.8) = −0.6(1.2+0.2) + 0.4(1.2−0.8−1.8)
+    // = −0.84 − 0.56 = −1.4, cov −0.35; DI = −0.35/√0.51 = −0.4900980…
+    // Sorted: x 0,0,1,1,1 with r 0,1,2,3,3: Σ = −0.6(−1.8−0.8) + 0.4(0.2+1.2+1.2) = 2.6,
+    // cov_max 0.65, DE = −0.35/0.65 = −7/13.
+    let q4 = q("cls.q4");
+    close(&q4["discrimination_index"], -0.35 / 0.51f64.sqrt());
+    close(&q4["discriminative_efficiency"], -7.0 / 13.0);
+    // Whole test: mean 2.4 of 4 (60%), SD √1.3. α = 4/3 · (1 − (0.2+0.3+0.3+0.3)/1.3)
+    // = 4/3 · 0.2/1.3 = 8/39; error ratio √(1 − 8/39) = √(31/39); SEM = √1.3 · √(31/39).
+    let t = &v["test"];
+    assert_eq!(
+        (t["results"].as_u64(), t["questions"].as_u64()),
+        (Some(5), Some(4))
+    );
+    close(&t["mean"], 2.4);
+    close(&t["mean_fraction"], 0.6);
+    close(&t["sd"], 1.3f64.sqrt());
+    close(&t["alpha"], 8.0 / 39.0);
+    close(&t["error_ratio"], (31.0f64 / 39.0).sqrt());
+    close(
+        &t["standard_error"],
+        1.3f64.sqrt() * (31.0f64 / 39.0).sqrt(),
+    );
+    // Choice counts and flags, each with a reason.
+    let picked: Vec<u64> = q2["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["picked"].as_u64().unwrap())
+        .collect();
+    assert_eq!(picked, [1, 0, 3, 0]);
+    let codes = |q: &serde_json::Value| -> Vec<String> {
+        q["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(codes(&q1), ["unused-distractor"]); // PCA never picked
+    assert_eq!(codes(&q2), ["unused-distractor", "unused-distractor"]);
+    assert!(codes(&q3).is_empty());
+    assert_eq!(codes(&q4), ["negative-discrimination"]);
+    assert!(
+        q4["flags"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("check the key")
+    );
+    // The text report shows the same figures as percentages, like Moodle.
+    sq(dir.path())
+        .arg("analyze")
+        .arg(&results)
+        .arg("--bank")
+        .arg(fixture("teach/class.ron"))
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("20.5%") // α = 8/39
+                .and(predicate::str::contains("37.5%")) // q1's discrimination
+                .and(predicate::str::contains("check the key")),
+        );
+}
+
+#[test]
+fn analyze_of_one_result_says_why_and_prints_no_nan() {
+    use Pick::*;
+    let dir = tempfile::tempdir().unwrap();
+    let results = class_results(dir.path(), &[[Choice(0), Choice(2), Bool(true), Choice(1)]]);
+    for json_flag in [true, false] {
+        let mut c = sq(dir.path());
+        c.arg("analyze")
+            .arg(&results)
+            .arg("--bank")
+            .arg(fixture("teach/class.ron"));
+        if json_flag {
+            c.arg("--json");
+        }
+        let out = c.assert().success().get_output().stdout.clone();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.to_lowercase().contains("nan"), "{text}");
+        assert!(text.contains("at least 2 results"), "{text}");
+    }
+}
+
+#[test]
+fn analyze_refuses_results_from_different_bank_versions() {
+    use Pick::*;
+    let dir = tempfile::tempdir().unwrap();
+    let results = class_results(
+        dir.path(),
+        &[
+            [Choice(0), Choice(2), Bool(true), Choice(1)],
+            [Choice(1), Choice(2), Bool(true), Choice(1)],
+        ],
+    );
+    let f = results.join("student2.json");
+    let text = std::fs::read_to_string(&f)
+        .unwrap()
+        .replace("\"1.0.0\"", "\"1.1.0\"");
+    std::fs::write(&f, text).unwrap();
+    sq(dir.path())
+        .arg("analyze")
+        .arg(&results)
+        .arg("--bank")
+        .arg(fixture("teach/class.ron"))
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("different versions of bank `class`")
+                .and(predicate::str::contains("1.1.0 in"))
+                .and(predicate::str::contains("student2.json")),
+        );
+    // Without the class bank loaded its questions are unknown: said plainly.
+    sq(dir.path())
+        .arg("analyze")
+        .arg(results.join("student1.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pass its bank with --bank"));
+    // An empty folder and a file that is not a result.
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    sq(dir.path())
+        .args(["analyze", "empty"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no .json result files"));
+    std::fs::write(dir.path().join("junk.json"), "{\"hello\": 1}").unwrap();
+    sq(dir.path())
+        .args(["analyze", "junk.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a skillquiz result"));
+}

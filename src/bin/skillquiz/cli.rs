@@ -37,6 +37,8 @@ pub enum Command {
     /// Export a bank to another format: `export gift BANK.ron --out FILE.gift`.
     #[command(subcommand)]
     Export(crate::teach::ExportCommand),
+    /// Item analysis of a class's saved results (Moodle's quiz statistics).
+    Analyze(crate::teach::AnalyzeArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -90,6 +90,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Stats(args) => teach::stats(args),
         Command::Import(cmd) => teach::import(cmd),
         Command::Export(cmd) => teach::export(cmd),
+        Command::Analyze(args) => teach::analyze(args),
     }
 }
 

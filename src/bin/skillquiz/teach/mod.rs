@@ -345,3 +345,62 @@ pub fn export(cmd: ExportCommand) -> Result<ExitCode, Failure> {
     )?;
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Results saved with `skillquiz take --json > FILE.json`, one per student, or folders
+    /// of them (every .json file inside).
+    #[arg(required = true, value_name = "RESULTS")]
+    pub results: Vec<PathBuf>,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub bank: BankArgs,
+}
+
+/// The result files a path names: itself, or the .json files in a folder, sorted.
+fn result_files(path: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut out: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| Failure::Usage(format!("cannot read folder {}: {e}", path.display())))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json") && p.is_file())
+        .collect();
+    out.sort();
+    if out.is_empty() {
+        return Err(Failure::Usage(format!(
+            "{} holds no .json result files",
+            path.display()
+        )));
+    }
+    Ok(out)
+}
+
+pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode, Failure> {
+    let cat = load(&args.bank)?;
+    let mut results = Vec::new();
+    for p in &args.results {
+        for f in result_files(p)? {
+            let name = f.display().to_string();
+            let text = read_text(&f)?;
+            let r = skillquiz::QuizResult::from_json(&name, &text)
+                .map_err(|e| Failure::Usage(e.to_string()))?;
+            results.push((name, r));
+        }
+    }
+    let a = skillquiz::analyze(&results, &cat).map_err(|e| Failure::Usage(e.to_string()))?;
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &a).map_err(io::Error::other)?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", render::analysis(&stdout_theme(), &a))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

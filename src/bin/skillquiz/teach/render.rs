@@ -1,7 +1,7 @@
 //! What the teacher commands print.
 
 use crate::render::{Theme, clean};
-use skillquiz::{BankStats, GiftExport, GiftImport, GiftIssue, GiftIssueKind};
+use skillquiz::{BankStats, GiftExport, GiftImport, GiftIssue, GiftIssueKind, ItemAnalysis};
 use std::fmt::Write as _;
 
 pub fn stats(t: &Theme, s: &BankStats) -> String {
@@ -137,5 +137,122 @@ pub fn export_summary(ex: &GiftExport, out: &str) -> String {
     for (id, lost) in &ex.notes {
         let _ = writeln!(o, "  note: {}: not in GIFT: {}", clean(id), lost);
     }
+    o
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or("-".into(), |v| format!("{:.1}%", v * 100.0))
+}
+
+/// The item analysis, laid out like Moodle's quiz statistics report (percentages).
+pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
+    let mut o = String::new();
+    let ts = &a.test;
+    let _ = writeln!(
+        o,
+        "{} {} result(s), {} question(s), banks: {}",
+        t.bold("Item analysis:"),
+        ts.results,
+        ts.questions,
+        clean(&a.banks.join(", "))
+    );
+    let _ = writeln!(
+        o,
+        "
+{}",
+        t.bold("Whole test")
+    );
+    let _ = writeln!(
+        o,
+        "  Average mark                   {:.2} ({:.1}%)",
+        ts.mean,
+        ts.mean_fraction * 100.0
+    );
+    let _ = writeln!(
+        o,
+        "  Standard deviation             {}",
+        ts.sd.map_or("-".into(), |v| format!("{v:.2} marks"))
+    );
+    let _ = writeln!(o, "  Internal consistency (alpha)   {}", pct(ts.alpha));
+    let _ = writeln!(
+        o,
+        "  Error ratio                    {}",
+        pct(ts.error_ratio)
+    );
+    let _ = writeln!(
+        o,
+        "  Standard error of measurement  {}",
+        ts.standard_error
+            .map_or("-".into(), |v| format!("{v:.2} marks"))
+    );
+    let _ = writeln!(
+        o,
+        "
+{}",
+        t.bold("Questions")
+    );
+    let _ = writeln!(
+        o,
+        "  {:<40} {:>4} {:>8} {:>8} {:>8} {:>8}",
+        "question", "n", "facility", "SD", "discr.", "effic."
+    );
+    for q in &a.questions {
+        let _ = writeln!(
+            o,
+            "  {:<40} {:>4} {:>8} {:>8} {:>8} {:>8}",
+            clean(&q.id),
+            q.attempts,
+            pct(Some(q.facility)),
+            pct(q.sd),
+            pct(q.discrimination_index),
+            pct(q.discriminative_efficiency)
+        );
+    }
+    for q in a
+        .questions
+        .iter()
+        .filter(|q| !q.choices.is_empty() || !q.flags.is_empty())
+    {
+        let _ = writeln!(
+            o,
+            "
+  {}",
+            t.bold(&clean(&q.id))
+        );
+        if !q.choices.is_empty() {
+            let picks: Vec<String> = q
+                .choices
+                .iter()
+                .map(|c| {
+                    let mark = if c.right { "*" } else { "" };
+                    format!("{mark}{} {}", clean(&c.text), c.picked)
+                })
+                .collect();
+            let skipped = if q.skipped > 0 {
+                format!(" · skipped {}", q.skipped)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(o, "    picked: {}{skipped}", picks.join(" · "));
+        }
+        for f in &q.flags {
+            let _ = writeln!(o, "    {} {}", t.warn("check:"), clean(&f.reason));
+        }
+    }
+    for n in &a.notes {
+        let _ = writeln!(
+            o,
+            "
+{} {}",
+            t.dim("note:"),
+            n
+        );
+    }
+    let _ = writeln!(
+        o,
+        "
+{}",
+        t.dim("Percentages as in Moodle's quiz statistics; * marks right choices.")
+    );
     o
 }
