@@ -26,10 +26,12 @@ mod analyze;
 mod bank;
 mod error;
 mod gift;
+pub mod irt;
 mod plan;
 mod quiz;
 mod report;
 mod score;
+mod sim;
 mod teach;
 mod text;
 
@@ -63,6 +65,11 @@ pub use report::{
 };
 pub use score::{
     DEVELOPING, Level, MIN_AREA_EVIDENCE, MIN_TOPIC_EVIDENCE, STRONG, Scorecard, Stat,
+};
+pub use sim::csv::{CsvError, ItemTable, parse_items, parse_thetas, parse_uniforms, read_text};
+pub use sim::{
+    LengthStats, SimBank, SimConfig, SimError, SimReport, Simulees, VariableStats, draw_thetas,
+    simulate,
 };
 pub use teach::{
     AreaCount, BankStats, KindCount, StepCount, TemplateError, TopicStats, bank_stats,

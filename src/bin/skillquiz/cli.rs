@@ -39,6 +39,8 @@ pub enum Command {
     Export(crate::teach::ExportCommand),
     /// Item analysis of a class's saved results (Moodle's quiz statistics).
     Analyze(crate::teach::AnalyzeArgs),
+    /// Simulate adaptive tests on examinees of known ability (RMSE, bias, SE, length).
+    Simulate(crate::simulate::SimulateArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]

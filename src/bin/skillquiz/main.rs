@@ -6,6 +6,7 @@
 mod cli;
 mod prompt;
 mod render;
+mod simulate;
 mod teach;
 
 use clap::Parser;
@@ -91,6 +92,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Import(cmd) => teach::import(cmd),
         Command::Export(cmd) => teach::export(cmd),
         Command::Analyze(args) => teach::analyze(args),
+        Command::Simulate(args) => simulate::run(args),
     }
 }
 

@@ -1,0 +1,303 @@
+//! The simulation's input files: plain comma-separated numbers with a header row, as in
+//! catsim's reference run (`items.csv`, `simulees.csv`, `uniforms.csv`).
+//!
+//! - items: columns `a`, `b` (required), `c` (default 0), `d` (default 1), optional
+//!   `item` and `topic` (any text; items with the same text share a topic);
+//! - abilities: column `theta` (an optional `simulee` column names each row);
+//! - uniforms: `simulee` (optional), then `u1`, `u2`, … one per test position.
+//!
+//! No quoting: these files hold numbers. Blank lines are ignored.
+
+use crate::irt::Item;
+
+/// A problem in one input file, with where it is.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CsvError {
+    #[error("{file}: cannot read: {reason}")]
+    Io { file: String, reason: String },
+    #[error("{file}: the file is empty; expected a header row")]
+    Empty { file: String },
+    #[error("{file}:1: no `{column}` column (the header has: {found})")]
+    MissingColumn {
+        file: String,
+        column: String,
+        found: String,
+    },
+    #[error("{file}:{line}: {found} fields, but the header has {expected}")]
+    Width {
+        file: String,
+        line: usize,
+        expected: usize,
+        found: usize,
+    },
+    #[error("{file}:{line}: column {column} (`{name}`): {reason}")]
+    Field {
+        file: String,
+        line: usize,
+        column: usize,
+        name: String,
+        reason: String,
+    },
+    #[error("{file}: {reason}")]
+    Content { file: String, reason: String },
+}
+
+/// A bank read from an items file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemTable {
+    pub items: Vec<Item>,
+    /// Dense topic index per item (all 0 without a `topic` column).
+    pub topics: Vec<usize>,
+    pub topic_names: Vec<String>,
+}
+
+struct Table<'t> {
+    file: &'t str,
+    header: Vec<&'t str>,
+    /// (1-based line number, fields)
+    rows: Vec<(usize, Vec<&'t str>)>,
+}
+
+impl<'t> Table<'t> {
+    fn parse(file: &'t str, text: &'t str) -> Result<Table<'t>, CsvError> {
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+            .filter(|(_, l)| !l.trim().is_empty());
+        let Some((_, head)) = lines.next() else {
+            return Err(CsvError::Empty { file: file.into() });
+        };
+        let header: Vec<&str> = head.split(',').map(str::trim).collect();
+        let mut rows = Vec::new();
+        for (n, l) in lines {
+            let fields: Vec<&str> = l.split(',').map(str::trim).collect();
+            if fields.len() != header.len() {
+                return Err(CsvError::Width {
+                    file: file.into(),
+                    line: n,
+                    expected: header.len(),
+                    found: fields.len(),
+                });
+            }
+            rows.push((n, fields));
+        }
+        Ok(Table { file, header, rows })
+    }
+
+    fn column(&self, name: &str) -> Option<usize> {
+        self.header
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name))
+    }
+
+    fn require(&self, name: &str) -> Result<usize, CsvError> {
+        self.column(name).ok_or_else(|| CsvError::MissingColumn {
+            file: self.file.into(),
+            column: name.into(),
+            found: self.header.join(","),
+        })
+    }
+
+    fn field_error(&self, line: usize, col: usize, reason: String) -> CsvError {
+        CsvError::Field {
+            file: self.file.into(),
+            line,
+            column: col + 1,
+            name: self.header[col].to_string(),
+            reason,
+        }
+    }
+
+    fn number(&self, line: usize, fields: &[&str], col: usize) -> Result<f64, CsvError> {
+        let s = fields[col];
+        match s.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            _ => Err(self.field_error(
+                line,
+                col,
+                format!("`{}` is not a finite number", shorten(s, 24)),
+            )),
+        }
+    }
+
+    fn no_rows(&self) -> Result<(), CsvError> {
+        if self.rows.is_empty() {
+            return Err(CsvError::Content {
+                file: self.file.into(),
+                reason: "no data rows after the header".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// At most `n` characters of `s`, with `…` when cut (keeps messages one line).
+fn shorten(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).filter(|c| !c.is_control()).collect();
+    if s.chars().count() > n {
+        out.push('…');
+    }
+    out
+}
+
+/// Reads a file to text, naming it in the error.
+pub fn read_text(path: &std::path::Path) -> Result<String, CsvError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| CsvError::Io {
+        file: file.clone(),
+        reason: e.to_string(),
+    })?;
+    String::from_utf8(bytes).map_err(|e| CsvError::Io {
+        file,
+        reason: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+    })
+}
+
+/// Parses an items file (see the module docs).
+pub fn parse_items(file: &str, text: &str) -> Result<ItemTable, CsvError> {
+    let t = Table::parse(file, text)?;
+    t.no_rows()?;
+    let (ca, cb) = (t.require("a")?, t.require("b")?);
+    let (cc, cd, ct) = (t.column("c"), t.column("d"), t.column("topic"));
+    let mut table = ItemTable {
+        items: Vec::with_capacity(t.rows.len()),
+        topics: Vec::with_capacity(t.rows.len()),
+        topic_names: Vec::new(),
+    };
+    for (line, f) in &t.rows {
+        let a = t.number(*line, f, ca)?;
+        let b = t.number(*line, f, cb)?;
+        let c = cc
+            .map(|c| t.number(*line, f, c))
+            .transpose()?
+            .unwrap_or(0.0);
+        let d = cd
+            .map(|c| t.number(*line, f, c))
+            .transpose()?
+            .unwrap_or(1.0);
+        let item = Item::new(a, b, c, d).map_err(|e| {
+            let col = match e {
+                crate::irt::ItemError::A => ca,
+                crate::irt::ItemError::B => cb,
+                crate::irt::ItemError::C => cc.unwrap_or(ca),
+                _ => cd.unwrap_or(ca),
+            };
+            t.field_error(*line, col, e.to_string())
+        })?;
+        table.items.push(item);
+        let topic = ct.map_or("", |c| f[c]);
+        let idx = match table.topic_names.iter().position(|n| n == topic) {
+            Some(i) => i,
+            None => {
+                table.topic_names.push(topic.to_string());
+                table.topic_names.len() - 1
+            }
+        };
+        table.topics.push(idx);
+    }
+    Ok(table)
+}
+
+/// Parses an abilities file: (simulee id, θ) per row; the id is the row number (from 0)
+/// when there is no `simulee` column.
+pub fn parse_thetas(file: &str, text: &str) -> Result<Vec<(String, f64)>, CsvError> {
+    let t = Table::parse(file, text)?;
+    t.no_rows()?;
+    let ct = t.require("theta")?;
+    let cs = t.column("simulee");
+    t.rows
+        .iter()
+        .enumerate()
+        .map(|(i, (line, f))| {
+            let id = cs.map_or_else(|| i.to_string(), |c| f[c].to_string());
+            Ok((id, t.number(*line, f, ct)?))
+        })
+        .collect()
+}
+
+/// Parses a uniforms file: per row, the simulee id (or row number) and `u1…uL` in
+/// [0, 1], in position order. Every other column must be named `uK`, K = 1, 2, ….
+pub fn parse_uniforms(file: &str, text: &str) -> Result<Vec<(String, Vec<f64>)>, CsvError> {
+    let t = Table::parse(file, text)?;
+    t.no_rows()?;
+    let cs = t.column("simulee");
+    let mut ucols = Vec::new();
+    for k in 1.. {
+        match t.column(&format!("u{k}")) {
+            Some(c) => ucols.push(c),
+            None => break,
+        }
+    }
+    if ucols.is_empty() {
+        return Err(CsvError::MissingColumn {
+            file: file.into(),
+            column: "u1".into(),
+            found: t.header.join(","),
+        });
+    }
+    let mut out = Vec::with_capacity(t.rows.len());
+    for (i, (line, f)) in t.rows.iter().enumerate() {
+        let id = cs.map_or_else(|| i.to_string(), |c| f[c].to_string());
+        let mut us = Vec::with_capacity(ucols.len());
+        for &c in &ucols {
+            let u = t.number(*line, f, c)?;
+            if !(0.0..=1.0).contains(&u) {
+                return Err(t.field_error(*line, c, format!("{u} is not in [0, 1]")));
+            }
+            us.push(u);
+        }
+        out.push((id, us));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_with_defaults_and_topics() {
+        let t = parse_items(
+            "i.csv",
+            "item,a,b,topic\n0,1.2,-0.5,x\n1,0.8,1,y\n2,1,0,x\n",
+        )
+        .unwrap();
+        assert_eq!(t.items.len(), 3);
+        assert_eq!(t.items[0], Item::two_pl(1.2, -0.5));
+        assert_eq!(t.topics, vec![0, 1, 0]);
+        assert_eq!(t.topic_names, vec!["x", "y"]);
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let e = parse_items("i.csv", "item,a,b\n0,1,0\n1,abc,0\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "i.csv:3: column 2 (`a`): `abc` is not a finite number"
+        );
+        let e = parse_items("i.csv", "item,a,b\n0,-1,0\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("i.csv:2: column 2 (`a`): discrimination"),
+            "{e}"
+        );
+        let e = parse_items("i.csv", "item,a\n0,1\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "i.csv:1: no `b` column (the header has: item,a)"
+        );
+        let e = parse_items("i.csv", "a,b\n1,0\n1\n").unwrap_err();
+        assert_eq!(e.to_string(), "i.csv:3: 1 fields, but the header has 2");
+        let e = parse_uniforms("u.csv", "simulee,u1,u2\n0,0.5,1.5\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "u.csv:2: column 3 (`u2`): 1.5 is not in [0, 1]"
+        );
+        assert!(matches!(
+            parse_thetas("t.csv", ""),
+            Err(CsvError::Empty { .. })
+        ));
+    }
+}
