@@ -23,19 +23,28 @@
 //! ```
 
 mod ability;
+mod analyze;
 mod bank;
 mod error;
+mod gift;
 pub mod irt;
 mod plan;
 mod quiz;
 mod report;
 mod score;
 mod sim;
+mod teach;
 mod text;
 
 pub use ability::{
     DEVELOPING_THETA, LEVEL_CUTS, STRONG_THETA, area_ability, level_of_theta, settled,
 };
+pub use analyze::{
+    AnalyzeError, ChoiceCount, DISCRIMINATION_LOW, FACILITY_HIGH, FACILITY_LOW, Flag, ItemAnalysis,
+    ItemStats, TestStats, analyze, correlation, covariance, cronbach_alpha, max_covariance, mean,
+    standard_error, variance,
+};
+pub use bank::MIN_QUESTIONS_PER_TOPIC;
 pub use bank::raw;
 pub use bank::{
     Area, BUILTIN_BANKS, BUILTIN_ROADMAP, BankErrors, BankInfo, Catalog, CatalogBuilder, Choice,
@@ -43,6 +52,11 @@ pub use bank::{
     Resource, ResourceKind, Severity, Source, Step, Tolerance, Topic, lint, valid_id,
 };
 pub use error::{Error, Result};
+pub use gift::{
+    Exported as GiftExport, ImportOptions as GiftImportOptions, Imported as GiftImport,
+    Issue as GiftIssue, IssueKind as GiftIssueKind, Unsupported as GiftUnsupported, bank_to_ron,
+    export_gift, import_gift,
+};
 pub use plan::Link;
 pub use plan::{PlanEntry, Recommendation, recommend};
 pub use quiz::{
@@ -60,5 +74,9 @@ pub use sim::csv::{CsvError, ItemTable, parse_items, parse_thetas, parse_uniform
 pub use sim::{
     LengthStats, SimBank, SimConfig, SimError, SimReport, Simulees, VariableStats, draw_thetas,
     simulate,
+};
+pub use teach::{
+    AreaCount, BankStats, KindCount, StepCount, TemplateError, TopicStats, bank_stats,
+    bank_template, write_atomic,
 };
 pub use text::{fold_text, is_unsafe_char};

@@ -133,6 +133,8 @@ pub enum Problem {
     FewQuestions { topic: String, count: usize },
     #[error("prompt is the same as question `{other}`'s ({at})")]
     DuplicatePrompt { other: String, at: String },
+    #[error("prompt is nearly the same as question `{other}`'s ({at})")]
+    SimilarPrompt { other: String, at: String },
     #[error(
         "the right choice is much longer than the others ({right} vs at most {longest_wrong} characters)"
     )]
@@ -178,6 +180,7 @@ impl Problem {
             IdNotNamespaced { .. } => "id-not-namespaced",
             FewQuestions { .. } => "few-questions",
             DuplicatePrompt { .. } => "duplicate-prompt",
+            SimilarPrompt { .. } => "similar-prompt",
             LongRightChoice { .. } => "long-right-choice",
             AboveChoice { .. } => "above-choice",
         }
@@ -252,6 +255,9 @@ impl Problem {
                 "a topic needs at least 3 questions for a fair verdict; add more".into()
             }
             DuplicatePrompt { .. } => "reword one of them or remove the duplicate".into(),
+            SimilarPrompt { .. } => {
+                "if they test the same thing, keep the better one; otherwise make the difference plain".into()
+            }
             LongRightChoice { .. } => {
                 "learners guess the longest choice; make the distractors as detailed".into()
             }
@@ -268,6 +274,7 @@ impl Problem {
             | IdNotNamespaced { .. }
             | FewQuestions { .. }
             | DuplicatePrompt { .. }
+            | SimilarPrompt { .. }
             | LongRightChoice { .. }
             | AboveChoice { .. } => Severity::Warning,
             _ => Severity::Error,

@@ -3,7 +3,13 @@
 use super::diagnostic::{Diagnostic, Problem, Severity};
 use super::model::{Catalog, Kind, Question};
 use crate::text::fold_text;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+
+/// Prompts of at least this many distinct words are compared for near-duplicates.
+pub const SIMILAR_MIN_WORDS: usize = 6;
+/// Two prompts sharing at least this fraction of their distinct words (Jaccard index
+/// |A ∩ B| / |A ∪ B|) are near-duplicates.
+pub const SIMILAR_PROMPT: f64 = 0.8;
 
 /// Topics with fewer questions than this get a warning.
 pub const MIN_QUESTIONS_PER_TOPIC: usize = 3;
@@ -22,13 +28,13 @@ pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
         problem,
     };
     let mut prompts: HashMap<String, &Question> = HashMap::new();
-    for q in &cat.questions {
-        let key = prompt_key(q);
-        let first = prompts.entry(key).or_insert(q);
-        if !wanted(&q.origin.file) {
-            continue;
-        }
-        if !std::ptr::eq(*first, q) {
+    let mut earlier: Vec<(BTreeSet<&str>, &Question)> = Vec::new();
+    let keys: Vec<String> = cat.questions.iter().map(prompt_key).collect();
+    for (q, key) in cat.questions.iter().zip(&keys) {
+        let first = prompts.entry(key.clone()).or_insert(q);
+        let words: BTreeSet<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+        let exact = !std::ptr::eq(*first, q);
+        if wanted(&q.origin.file) && exact {
             out.push(warn(
                 q,
                 Problem::DuplicatePrompt {
@@ -36,6 +42,27 @@ pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
                     at: first.origin.to_string(),
                 },
             ));
+        } else if wanted(&q.origin.file) && words.len() >= SIMILAR_MIN_WORDS {
+            let similar = earlier
+                .iter()
+                .map(|(w, other)| (jaccard(&words, w), other))
+                .filter(|(j, _)| *j >= SIMILAR_PROMPT)
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((_, other)) = similar {
+                out.push(warn(
+                    q,
+                    Problem::SimilarPrompt {
+                        other: other.id.clone(),
+                        at: other.origin.to_string(),
+                    },
+                ));
+            }
+        }
+        if words.len() >= SIMILAR_MIN_WORDS {
+            earlier.push((words, q));
+        }
+        if !wanted(&q.origin.file) {
+            continue;
         }
         if q.kind.is_graded() && q.explanation.trim().is_empty() {
             out.push(warn(q, Problem::MissingExplanation));
@@ -85,8 +112,11 @@ pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
             .filter(|q| wanted(&q.origin.file))
             .collect();
         let total = cat.questions_in_topic(&t.id).count();
+        // Self-ratings give no verdict, so a practice topic needs no minimum.
+        let self_rated = cat.area(&t.area).is_some_and(|a| a.self_rated);
         if let Some(q) = in_files.first()
             && total < MIN_QUESTIONS_PER_TOPIC
+            && !self_rated
         {
             out.push(Diagnostic {
                 question: None,
@@ -112,6 +142,17 @@ fn prompt_key(q: &Question) -> String {
             .map(|c| if c.is_alphanumeric() { c } else { ' ' })
             .collect::<String>(),
     )
+}
+
+/// |a ∩ b| / |a ∪ b|, in [0, 1]; 0 for two empty sets.
+fn jaccard(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> f64 {
+    let both = a.intersection(b).count();
+    let either = a.len() + b.len() - both;
+    if either == 0 {
+        0.0
+    } else {
+        both as f64 / either as f64
+    }
 }
 
 fn is_above_choice(text: &str) -> bool {

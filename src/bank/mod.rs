@@ -8,7 +8,7 @@ pub mod raw;
 mod source;
 
 pub use diagnostic::{BankErrors, Diagnostic, Problem, Severity};
-pub use lint::lint;
+pub use lint::{MIN_QUESTIONS_PER_TOPIC, lint};
 pub use load::{CatalogBuilder, valid_id};
 pub use model::*;
 pub use source::{BUILTIN_BANKS, BUILTIN_ROADMAP, Locator, MAX_FILE_BYTES, Source};

@@ -26,6 +26,19 @@ pub enum Command {
     Roadmap(BankArgs),
     /// Re-render the report and plan from a saved `take --json` result.
     Recommend(RecommendArgs),
+    /// Create files for teachers: `new bank FILE --area A` writes a template bank.
+    #[command(subcommand)]
+    New(crate::teach::NewCommand),
+    /// Questions per area, topic, difficulty, kind and roadmap step.
+    Stats(crate::teach::StatsArgs),
+    /// Import questions from another format: `import gift FILE... --area A --out BANK.ron`.
+    #[command(subcommand)]
+    Import(crate::teach::ImportCommand),
+    /// Export a bank to another format: `export gift BANK.ron --out FILE.gift`.
+    #[command(subcommand)]
+    Export(crate::teach::ExportCommand),
+    /// Item analysis of a class's saved results (Moodle's quiz statistics).
+    Analyze(crate::teach::AnalyzeArgs),
     /// Simulate adaptive tests on examinees of known ability (RMSE, bias, SE, length).
     Simulate(crate::simulate::SimulateArgs),
 }

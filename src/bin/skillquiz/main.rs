@@ -7,6 +7,7 @@ mod cli;
 mod prompt;
 mod render;
 mod simulate;
+mod teach;
 
 use clap::Parser;
 use cli::{Cli, Command, Feedback};
@@ -86,6 +87,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::List(args) => list(args),
         Command::Roadmap(args) => roadmap(args),
         Command::Recommend(args) => recommend(args),
+        Command::New(cmd) => teach::new(cmd),
+        Command::Stats(args) => teach::stats(args),
+        Command::Import(cmd) => teach::import(cmd),
+        Command::Export(cmd) => teach::export(cmd),
+        Command::Analyze(args) => teach::analyze(args),
         Command::Simulate(args) => simulate::run(args),
     }
 }

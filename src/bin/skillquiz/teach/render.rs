@@ -1,0 +1,258 @@
+//! What the teacher commands print.
+
+use crate::render::{Theme, clean};
+use skillquiz::{BankStats, GiftExport, GiftImport, GiftIssue, GiftIssueKind, ItemAnalysis};
+use std::fmt::Write as _;
+
+pub fn stats(t: &Theme, s: &BankStats) -> String {
+    let mut o = String::new();
+    let banks = if s.banks.is_empty() {
+        "no banks".to_string()
+    } else {
+        s.banks
+            .iter()
+            .map(|b| clean(b))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(
+        o,
+        "{} {} questions in {banks}",
+        t.bold("Bank statistics:"),
+        s.questions
+    );
+    let _ = writeln!(o, "\n{}", t.bold("Questions per area"));
+    for a in &s.areas {
+        let _ = writeln!(o, "  {:<40} {:>5}", clean(&a.area), a.questions);
+    }
+    let _ = writeln!(o, "\n{}", t.bold("Questions per topic and difficulty"));
+    let _ = writeln!(
+        o,
+        "  {:<40} {:>5} {:>5} {:>5} {:>6}  step",
+        "topic", "easy", "med.", "hard", "total"
+    );
+    for tp in &s.topics {
+        let flag = if !tp.self_rated && tp.questions < s.min {
+            t.warn(" thin")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            o,
+            "  {:<40} {:>5} {:>5} {:>5} {:>6}  {}{flag}",
+            clean(&tp.topic),
+            tp.easy,
+            tp.medium,
+            tp.hard,
+            tp.questions,
+            tp.step
+        );
+    }
+    let _ = writeln!(o, "\n{}", t.bold("Kinds used"));
+    for k in &s.kinds {
+        let _ = writeln!(o, "  {:<40} {:>5}", k.kind, k.questions);
+    }
+    let _ = writeln!(o, "\n{}", t.bold("Questions per roadmap step"));
+    for st in &s.steps {
+        let _ = writeln!(
+            o,
+            "  {:<48} {:>5}",
+            format!("{}. {}", st.step, clean(&st.title)),
+            st.questions
+        );
+    }
+    if s.below_min.is_empty() {
+        let _ = writeln!(o, "\nEvery graded topic has at least {} questions.", s.min);
+    } else {
+        let _ = writeln!(
+            o,
+            "\n{} {} topic(s) below {} questions: {}",
+            t.warn("Thin:"),
+            s.below_min.len(),
+            s.min,
+            s.below_min.join(", ")
+        );
+    }
+    o
+}
+
+/// One GIFT finding: `file:line: error|skipped KIND|note: message`.
+pub fn issue(t: &Theme, i: &GiftIssue) -> String {
+    let what = match i.kind {
+        GiftIssueKind::Error => t.bad("error"),
+        GiftIssueKind::Skipped(u) => t.warn(&format!("skipped {}", u.as_str())),
+        GiftIssueKind::Note => t.dim("note"),
+    };
+    format!(
+        "{}:{}: {what}: {}",
+        clean(&i.file),
+        i.line,
+        clean(&i.message)
+    )
+}
+
+pub fn import_summary(im: &GiftImport, out: &str, skipped_invalid: usize) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "wrote {}: {} question(s) imported",
+        clean(out),
+        im.questions.len()
+    );
+    for (k, n) in &im.imported {
+        let _ = writeln!(o, "  imported {:<20} {n:>5}", k);
+    }
+    for (k, n) in &im.skipped {
+        let _ = writeln!(o, "  skipped  {:<20} {n:>5}", k.as_str());
+    }
+    if skipped_invalid > 0 {
+        let _ = writeln!(o, "  skipped  {:<20} {skipped_invalid:>5}", "malformed");
+    }
+    if !im.topics.is_empty() {
+        let ids: Vec<String> = im
+            .topics
+            .iter()
+            .map(|t| format!("{} (step {})", t.id, t.step))
+            .collect();
+        let _ = writeln!(o, "  new topics: {}", clean(&ids.join(", ")));
+    }
+    let _ = writeln!(
+        o,
+        "Next: set each question's difficulty, then run: skillquiz validate {}",
+        clean(out)
+    );
+    o
+}
+
+pub fn export_summary(ex: &GiftExport, out: &str) -> String {
+    let mut o = String::new();
+    let n: usize = ex.written.values().sum();
+    let _ = writeln!(o, "wrote {}: {n} question(s)", clean(out));
+    for (k, n) in &ex.written {
+        let _ = writeln!(o, "  exported {:<20} {n:>5}", k);
+    }
+    for (id, why) in &ex.skipped {
+        let _ = writeln!(o, "  skipped  {}: {}", clean(id), why);
+    }
+    for (id, lost) in &ex.notes {
+        let _ = writeln!(o, "  note: {}: not in GIFT: {}", clean(id), lost);
+    }
+    o
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or("-".into(), |v| format!("{:.1}%", v * 100.0))
+}
+
+/// The item analysis, laid out like Moodle's quiz statistics report (percentages).
+pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
+    let mut o = String::new();
+    let ts = &a.test;
+    let _ = writeln!(
+        o,
+        "{} {} result(s), {} question(s), banks: {}",
+        t.bold("Item analysis:"),
+        ts.results,
+        ts.questions,
+        clean(&a.banks.join(", "))
+    );
+    let _ = writeln!(
+        o,
+        "
+{}",
+        t.bold("Whole test")
+    );
+    let _ = writeln!(
+        o,
+        "  Average mark                   {:.2} ({:.1}%)",
+        ts.mean,
+        ts.mean_fraction * 100.0
+    );
+    let _ = writeln!(
+        o,
+        "  Standard deviation             {}",
+        ts.sd.map_or("-".into(), |v| format!("{v:.2} marks"))
+    );
+    let _ = writeln!(o, "  Internal consistency (alpha)   {}", pct(ts.alpha));
+    let _ = writeln!(
+        o,
+        "  Error ratio                    {}",
+        pct(ts.error_ratio)
+    );
+    let _ = writeln!(
+        o,
+        "  Standard error of measurement  {}",
+        ts.standard_error
+            .map_or("-".into(), |v| format!("{v:.2} marks"))
+    );
+    let _ = writeln!(
+        o,
+        "
+{}",
+        t.bold("Questions")
+    );
+    let _ = writeln!(
+        o,
+        "  {:<40} {:>4} {:>8} {:>8} {:>8} {:>8}",
+        "question", "n", "facility", "SD", "discr.", "effic."
+    );
+    for q in &a.questions {
+        let _ = writeln!(
+            o,
+            "  {:<40} {:>4} {:>8} {:>8} {:>8} {:>8}",
+            clean(&q.id),
+            q.attempts,
+            pct(Some(q.facility)),
+            pct(q.sd),
+            pct(q.discrimination_index),
+            pct(q.discriminative_efficiency)
+        );
+    }
+    for q in a
+        .questions
+        .iter()
+        .filter(|q| !q.choices.is_empty() || !q.flags.is_empty())
+    {
+        let _ = writeln!(
+            o,
+            "
+  {}",
+            t.bold(&clean(&q.id))
+        );
+        if !q.choices.is_empty() {
+            let picks: Vec<String> = q
+                .choices
+                .iter()
+                .map(|c| {
+                    let mark = if c.right { "*" } else { "" };
+                    format!("{mark}{} {}", clean(&c.text), c.picked)
+                })
+                .collect();
+            let skipped = if q.skipped > 0 {
+                format!(" · skipped {}", q.skipped)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(o, "    picked: {}{skipped}", picks.join(" · "));
+        }
+        for f in &q.flags {
+            let _ = writeln!(o, "    {} {}", t.warn("check:"), clean(&f.reason));
+        }
+    }
+    for n in &a.notes {
+        let _ = writeln!(
+            o,
+            "
+{} {}",
+            t.dim("note:"),
+            n
+        );
+    }
+    let _ = writeln!(
+        o,
+        "
+{}",
+        t.dim("Percentages as in Moodle's quiz statistics; * marks right choices.")
+    );
+    o
+}

@@ -1,0 +1,109 @@
+//! Tools for teachers: a bank template, bank statistics and atomic file writing.
+
+mod stats;
+
+pub use stats::{AreaCount, BankStats, KindCount, StepCount, TopicStats, bank_stats};
+
+use crate::bank::valid_id;
+use std::io::{self, Write};
+use std::path::Path;
+
+const TEMPLATE: &str = include_str!("template.ron");
+
+/// Why a template could not be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TemplateError {
+    #[error(
+        "`{area}` is not a valid area id: use lower-case letters, digits, `_` and `-`, without dots"
+    )]
+    BadArea { area: String },
+}
+
+/// A commented bank for area `area` (titled `title`, or the id with its first letter
+/// capitalised) holding one question of every kind and a new topic with its step and a
+/// resource. It validates as written: a test loads it.
+pub fn bank_template(area: &str, title: Option<&str>) -> Result<String, TemplateError> {
+    if !valid_id(area) || area.contains('.') {
+        return Err(TemplateError::BadArea { area: area.into() });
+    }
+    let title = match title {
+        Some(t) => t.to_string(),
+        None => {
+            let words = area.replace(['_', '-'], " ");
+            let mut c = words.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        }
+    };
+    // The title lands inside RON strings.
+    let title = title.replace('\\', "\\\\").replace('"', "\\\"");
+    Ok(TEMPLATE
+        .replace("{{AREA}}", area)
+        .replace("{{TITLE}}", &title))
+}
+
+/// Writes `contents` to `path` atomically: to a temporary file in the same folder, then
+/// renamed over `path`, so a reader sees the old file or the new one, never half of one.
+/// Without `overwrite`, an existing `path` is left alone and the error kind is
+/// [`io::ErrorKind::AlreadyExists`].
+pub fn write_atomic(path: &Path, contents: &[u8], overwrite: bool) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !overwrite && path.exists() {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} already exists", path.display()),
+        ));
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".skillquiz-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(contents)?;
+    tmp.as_file().sync_all()?;
+    if overwrite {
+        tmp.persist(path).map_err(|e| e.error)?;
+    } else {
+        // Fails, rather than replacing, if the file appeared meanwhile.
+        tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_refuses_bad_area_ids() {
+        assert!(bank_template("Bad Area", None).is_err());
+        assert!(bank_template("a.b", None).is_err());
+        assert!(bank_template("", None).is_err());
+    }
+
+    #[test]
+    fn template_titles_are_escaped() {
+        let t = bank_template("nlp", Some("Say \"hi\"")).unwrap();
+        assert!(t.contains(r#"title: "Say \"hi\"""#));
+        let t = bank_template("deep_learning", None).unwrap();
+        assert!(t.contains(r#"title: "Deep learning""#));
+    }
+
+    #[test]
+    fn atomic_write_refuses_to_clobber() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.ron");
+        write_atomic(&p, b"one", false).unwrap();
+        let e = write_atomic(&p, b"two", false).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&p).unwrap(), b"one");
+        write_atomic(&p, b"two", true).unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        // No temporary file is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}
