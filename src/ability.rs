@@ -29,15 +29,13 @@ pub const Z_95: f64 = 1.96;
 
 /// The level of ability `theta` after `answered` graded answers.
 pub fn level_of_theta(theta: f64, answered: usize) -> Level {
-    if answered < MIN_AREA_EVIDENCE {
-        Level::NotEnoughEvidence
-    } else if theta >= STRONG_THETA {
-        Level::Strong
-    } else if theta >= DEVELOPING_THETA {
-        Level::Developing
-    } else {
-        Level::Weak
-    }
+    Level::banded(
+        theta,
+        answered,
+        MIN_AREA_EVIDENCE,
+        DEVELOPING_THETA,
+        STRONG_THETA,
+    )
 }
 
 /// True when the 95% interval θ ± 1.96·SE lies inside one level band: more questions

@@ -34,11 +34,17 @@ pub enum Level {
 impl Level {
     /// The level of a mean `score` over `answered` answers, needing `min` answers.
     pub fn of(score: f64, answered: usize, min: usize) -> Level {
+        Level::banded(score, answered, min, DEVELOPING, STRONG)
+    }
+
+    /// The band `value` falls in, given the cut points `developing` < `strong`; not
+    /// enough evidence below `min` answers.
+    pub fn banded(value: f64, answered: usize, min: usize, developing: f64, strong: f64) -> Level {
         if answered < min {
             Level::NotEnoughEvidence
-        } else if score >= STRONG {
+        } else if value >= strong {
             Level::Strong
-        } else if score >= DEVELOPING {
+        } else if value >= developing {
             Level::Developing
         } else {
             Level::Weak

@@ -1,47 +1,13 @@
 //! Runs the real `skillquiz` binary, hermetically: a fresh temp dir per test as the working
 //! directory, the project's environment variables cleared, fixtures from tests/fixtures.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{Env, fixture, json};
 use predicates::prelude::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel)
-}
-
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("skillquiz").unwrap();
-        c.current_dir(self.dir.path())
-            .env_remove("NO_COLOR")
-            .env_remove("CLICOLOR_FORCE")
-            .env_remove("RUST_BACKTRACE");
-        c
-    }
-
-    fn write(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, content).unwrap();
-        p
-    }
-}
-
-fn json(out: &[u8]) -> Value {
-    serde_json::from_slice(out).expect("stdout is JSON")
-}
+use std::path::Path;
 
 fn kinds_take(env: &Env) -> Command {
     let mut c = env.cmd();

@@ -1,35 +1,29 @@
 //! `skillquiz simulate` end to end, on small generated files in a fresh temp dir.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-struct Env {
-    dir: tempfile::TempDir,
-}
+/// A temp dir to run `skillquiz simulate` in, with generated input files.
+struct Env(common::Env);
 
 impl Env {
     fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().unwrap(),
-        }
+        Env(common::Env::new())
     }
 
     fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("skillquiz").unwrap();
-        c.current_dir(self.dir.path())
-            .env_remove("NO_COLOR")
-            .env_remove("RUST_BACKTRACE")
-            .arg("simulate");
+        let mut c = self.0.cmd();
+        c.arg("simulate");
         c
     }
 
     fn write(&self, name: &str, content: &str) -> PathBuf {
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, content).unwrap();
-        p
+        self.0.write(name, content)
     }
 
     /// 60 2PL items spread over difficulties and discriminations.

@@ -1,26 +1,11 @@
 //! Teacher commands run through the real binary: new bank, validate, stats, GIFT import
 //! and export, analyze.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{fixture, json, skillquiz as sq};
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
-
-/// The binary with a clean environment, run in `dir`.
-fn sq(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("skillquiz").unwrap();
-    c.current_dir(dir).env_clear().env("NO_COLOR", "1");
-    c
-}
-
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel)
-}
-
-fn json(out: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(out).expect("stdout is JSON")
-}
 
 #[test]
 fn new_bank_template_validates_strictly_as_written() {

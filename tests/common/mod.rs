@@ -1,0 +1,48 @@
+//! Helpers shared by the integration tests: the real binary run hermetically (cleared
+//! environment, a fresh temp dir as working directory) and the fixtures.
+// Each test binary uses only some of these.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// A file under tests/fixtures.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+pub fn json(out: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(out).expect("stdout is JSON")
+}
+
+/// The binary with an empty environment, run in `dir`.
+pub fn skillquiz(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("skillquiz").unwrap();
+    c.current_dir(dir).env_clear();
+    c
+}
+
+/// A fresh temp dir to run in and write files to.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn cmd(&self) -> Command {
+        skillquiz(self.dir.path())
+    }
+
+    pub fn write(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+}
