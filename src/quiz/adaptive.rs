@@ -133,6 +133,8 @@ impl Adaptive {
                 },
             });
         }
+        // The budget can never exceed the questions there are.
+        let max_items = max_items.min(areas.iter().map(|a| a.questions.len()).sum());
         Adaptive {
             areas,
             selector: Selector {
