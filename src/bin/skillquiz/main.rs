@@ -1,7 +1,7 @@
 //! The skillquiz command: flags in, library calls, rendered output and an exit code.
 //!
 //! Exit codes (README, "Exit codes"): 0 done; 1 output could not be written; 2 usage or
-//! input error; 3 invalid bank files.
+//! input error; 3 invalid bank files; 101 internal error (a bug).
 
 mod cli;
 mod prompt;
@@ -47,6 +47,16 @@ const EXIT_USAGE: u8 = 2;
 const EXIT_BANKS: u8 = 3;
 
 fn main() -> ExitCode {
+    // A bug must still end in one plain sentence, not a Rust panic message or trace.
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "skillquiz: internal error{place}; this is a bug, please report it with the command you ran"
+        );
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
