@@ -4,7 +4,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{Env, fixture, json};
+use common::{Env, find, fixture, json};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
@@ -88,15 +88,7 @@ fn scripted_quiz_gives_expected_scores_and_plan() {
     assert!((area["score"].as_f64().unwrap() - 3.5 / 6.0).abs() < 1e-9);
     assert_eq!(area["answered"], 6);
     assert_eq!(area["level"], "developing");
-    let topic = |id: &str| {
-        r["topics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["topic"] == id)
-            .unwrap()
-            .clone()
-    };
+    let topic = |id: &str| find(&r, "topics", "topic", id).clone();
     let basics = topic("demo.basics");
     assert!((basics["score"].as_f64().unwrap() - 2.5 / 3.0).abs() < 1e-9);
     assert_eq!(basics["level"], "strong");
@@ -115,15 +107,7 @@ fn scripted_quiz_gives_expected_scores_and_plan() {
         "https://example.org/advanced"
     );
     // Per question: correctness and score.
-    let q = |id: &str| {
-        r["questions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|q| q["id"] == id)
-            .unwrap()
-            .clone()
-    };
+    let q = |id: &str| find(&r, "questions", "id", id).clone();
     assert_eq!(q("demo.multi")["score"], 0.5);
     assert_eq!(q("demo.multi")["correct"], false);
     assert_eq!(q("demo.rel")["correct"], true);

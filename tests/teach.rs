@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fixture, json, skillquiz as sq};
+use common::{find, fixture, json, skillquiz as sq};
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -743,15 +743,7 @@ fn analyze_matches_moodles_formulas_on_a_small_class() {
         .stdout
         .clone();
     let v = json(&out);
-    let q = |id: &str| {
-        v["questions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|q| q["id"] == id)
-            .unwrap()
-            .clone()
-    };
+    let q = |id: &str| find(&v, "questions", "id", id).clone();
     // q1: x = 1,1,1,1,0 → facility 4/5; Σ(x − 0.8)² = 4·0.04 + 0.64 = 0.8, var 0.8/4 = 0.2,
     // SD √0.2. Rest X − x = 2,3,1,1,1 (mean 1.6): Σ(r − 1.6)² = 0.16+1.96+0.36+0.36+0.36 = 3.2,
     // var 0.8. Σ(x − 0.8)(r − 1.6) = 0.2(0.4+1.4−0.6−0.6) + (−0.8)(−0.6) = 0.12 + 0.48 = 0.6,

@@ -46,3 +46,19 @@ impl Env {
         p
     }
 }
+
+/// The element of the array `v[list]` whose `key` equals `id`; panics (failing the test)
+/// when there is none.
+pub fn find<'a>(
+    v: &'a serde_json::Value,
+    list: &str,
+    key: &str,
+    id: &str,
+) -> &'a serde_json::Value {
+    v[list]
+        .as_array()
+        .unwrap_or_else(|| panic!("`{list}` is not an array"))
+        .iter()
+        .find(|x| x[key] == id)
+        .unwrap_or_else(|| panic!("no {list} entry with {key} = {id}"))
+}
