@@ -72,13 +72,7 @@ impl<'a> Cat<'a> {
         if self.stopped().is_some() {
             return None;
         }
-        self.selector.select(
-            &self.pool,
-            &self.available,
-            &self.given_per_topic,
-            self.selection_theta(),
-            rng,
-        )
+        self.next_ignoring_stop(rng)
     }
 
     /// The next item, ignoring the stopping rule (for nested designs that read the
