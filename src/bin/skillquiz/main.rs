@@ -178,6 +178,7 @@ fn take(args: cli::TakeArgs) -> Result<ExitCode, Failure> {
             };
             let progress = stdin_is_terminal && io::stderr().is_terminal();
             let mut input = io::stdin().lock();
+            write!(ui, "{}", render::intro(&theme, &quiz))?;
             let opts = prompt::PromptOptions {
                 theme,
                 show,

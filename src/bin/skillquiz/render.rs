@@ -162,6 +162,27 @@ pub fn question(t: &Theme, catalog: &Catalog, item: &Item) -> String {
     s
 }
 
+/// The line before the first question: what kind of quiz this is and how to answer.
+pub fn intro(t: &Theme, quiz: &skillquiz::Quiz) -> String {
+    let what = if quiz.is_adaptive() {
+        format!(
+            "An adaptive quiz of at most {} questions: each one is chosen from your answers so far, and an area ends once its verdict is clear.",
+            quiz.len()
+        )
+    } else {
+        format!("A quiz of {} questions.", quiz.len())
+    };
+    format!(
+        "{}\n{}\n",
+        t.bold("skillquiz"),
+        t.dim(&wrap(
+            &format!("{what} Type ? at the prompt for help, s to skip (counts as \"don't know\"), q to stop and see your results."),
+            WIDTH,
+            ""
+        ))
+    )
+}
+
 pub fn prompt_line(t: &Theme, item: &Item) -> String {
     let what = match &item.question.kind {
         Kind::SingleChoice { .. } => {
