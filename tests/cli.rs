@@ -835,3 +835,27 @@ fn the_readme_bank_validates_and_takes() {
         .assert()
         .success();
 }
+
+#[test]
+fn the_readme_script_example_runs() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("printf '") && l.contains("| skillquiz take"))
+        .expect("README has a scripted example");
+    let input = line["printf '".len()..line.find("' |").unwrap()].replace("\\n", "\n");
+    let args: Vec<&str> = line[line.find("skillquiz ").unwrap() + "skillquiz ".len()..]
+        .split_whitespace()
+        .collect();
+    let env = Env::new();
+    let out = env.cmd().args(&args).write_stdin(input).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = json(&out.stdout);
+    assert_eq!(r["ended"], "completed");
+    assert_eq!(r["questions"].as_array().unwrap().len(), 4);
+}
