@@ -14,7 +14,7 @@ use cli::{Cli, Command, Feedback};
 use render::Theme;
 use skillquiz::{
     BUILTIN_BANKS, BUILTIN_ROADMAP, BankErrors, Catalog, CatalogBuilder, Diagnostic, Locator,
-    QuizResult, QuizSpec, Severity,
+    MAX_FILE_BYTES, QuizResult, QuizSpec, Severity,
 };
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -220,6 +220,28 @@ fn take(args: cli::TakeArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Reads a text file given on the command line (GIFT, results), refusing huge and non-UTF-8
+/// files with a usage error (exit 2).
+pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
+    let name = path.display();
+    let meta =
+        std::fs::metadata(path).map_err(|e| Failure::Usage(format!("cannot read {name}: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Failure::Usage(format!(
+            "{name} is {} bytes, more than the {MAX_FILE_BYTES}-byte limit",
+            meta.len()
+        )));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| Failure::Usage(format!("cannot read {name}: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Failure::Usage(format!(
+            "{name}: not UTF-8 text (first bad byte at offset {}); save it as UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
 fn source_line(file: &str, line: usize) -> Option<String> {
     let builtin = |name: &str| format!("question_banks/{name} (built in)");
     let text = if file == builtin(BUILTIN_ROADMAP.0) {
@@ -420,11 +442,7 @@ fn recommend(args: cli::RecommendArgs) -> Result<ExitCode, Failure> {
             .map_err(|e| Failure::Usage(format!("cannot read the result from stdin: {e}")))?;
         s
     } else {
-        let bytes = std::fs::read(&args.from)
-            .map_err(|e| Failure::Usage(format!("cannot read {name}: {e}")))?;
-        String::from_utf8(bytes).map_err(|_| {
-            Failure::Usage(format!("{name}: not UTF-8 text, so not a skillquiz result"))
-        })?
+        read_text(&args.from)?
     };
     let saved = QuizResult::from_json(&name, &text).map_err(|e| Failure::Usage(e.to_string()))?;
     let result = saved

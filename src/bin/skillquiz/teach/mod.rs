@@ -9,8 +9,8 @@ use crate::cli::BankArgs;
 use clap::{Args, Subcommand};
 use skillquiz::raw::{Difficulty, FORMAT_VERSION, RawArea, RawBank};
 use skillquiz::{
-    CatalogBuilder, GiftImportOptions, MAX_FILE_BYTES, Source, bank_stats, bank_template,
-    bank_to_ron, export_gift, import_gift, write_atomic,
+    CatalogBuilder, GiftImportOptions, Source, bank_stats, bank_template, bank_to_ron, export_gift,
+    import_gift, write_atomic,
 };
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -176,27 +176,6 @@ pub struct ExportGiftArgs {
     pub bank: BankArgs,
 }
 
-/// Reads a text file for import, refusing huge and non-UTF-8 files (exit 2).
-fn read_text(path: &Path) -> Result<String, Failure> {
-    let name = path.display();
-    let meta =
-        std::fs::metadata(path).map_err(|e| Failure::Usage(format!("cannot read {name}: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Failure::Usage(format!(
-            "{name} is {} bytes, more than the {MAX_FILE_BYTES}-byte limit",
-            meta.len()
-        )));
-    }
-    let bytes =
-        std::fs::read(path).map_err(|e| Failure::Usage(format!("cannot read {name}: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        Failure::Usage(format!(
-            "{name}: not UTF-8 text (first bad byte at offset {}); save it as UTF-8",
-            e.utf8_error().valid_up_to()
-        ))
-    })
-}
-
 pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
     let ImportCommand::Gift(args) = cmd;
     if !skillquiz::valid_id(&args.area) || args.area.contains('.') {
@@ -207,7 +186,7 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
     }
     let mut files = Vec::new();
     for f in &args.files {
-        files.push((f.display().to_string(), read_text(f)?));
+        files.push((f.display().to_string(), crate::read_text(f)?));
     }
     let cat = load(&args.bank)?;
     let opts = GiftImportOptions {
@@ -388,7 +367,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode, Failure> {
     for p in &args.results {
         for f in result_files(p)? {
             let name = f.display().to_string();
-            let text = read_text(&f)?;
+            let text = crate::read_text(&f)?;
             let r = skillquiz::QuizResult::from_json(&name, &text)
                 .map_err(|e| Failure::Usage(e.to_string()))?;
             results.push((name, r));
