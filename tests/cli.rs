@@ -19,16 +19,8 @@ fn kinds_take(env: &Env) -> Command {
     c
 }
 
-/// The questions in the order this seed asks them.
+/// The questions in the order this seed asks them (learned from a run of six skips).
 fn asked_order(env: &Env) -> Vec<String> {
-    let empty = env.write("empty.txt", "");
-    let out = kinds_take(env)
-        .arg("--answers")
-        .arg(&empty)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    // With no answers nothing is asked; ask with six skips to learn the order.
     let skips = env.write("skips.txt", "\n\n\n\n\n\n");
     let out = kinds_take(env)
         .arg("--answers")
@@ -43,35 +35,36 @@ fn asked_order(env: &Env) -> Vec<String> {
         .collect()
 }
 
-fn answers_for(order: &[String], key: &[(&str, &str)]) -> String {
-    order
+/// Runs the fixed quiz on the kinds fixture, answering each question from `key` (id →
+/// answer) in the order the seed asks them.
+fn take_kinds_with(env: &Env, key: &[(&str, &str)]) -> std::process::Output {
+    let answers: String = asked_order(env)
         .iter()
         .map(|id| key.iter().find(|(k, _)| k == id).unwrap().1.to_string() + "\n")
-        .collect()
+        .collect();
+    let file = env.write("answers.txt", answers);
+    kinds_take(env)
+        .arg("--answers")
+        .arg(&file)
+        .output()
+        .unwrap()
 }
+
+/// Three right, one half right, two wrong: area 3.5/6, basics 2.5/3, advanced 1/3.
+const MIXED: [(&str, &str); 6] = [
+    ("demo.single", "b"),      // right: 1
+    ("demo.multi", "a"),       // one of two right picks: 0.5
+    ("demo.tf", "t"),          // right: 1
+    ("demo.num", "0.5"),       // wrong: 0
+    ("demo.rel", "86400"),     // right: 1
+    ("demo.text", "underfit"), // wrong: 0
+];
 
 #[test]
 fn scripted_quiz_gives_expected_scores_and_plan() {
     let env = Env::new();
-    let order = asked_order(&env);
-    assert_eq!(order.len(), 6);
-    let answers = answers_for(
-        &order,
-        &[
-            ("demo.single", "b"),      // right: 1
-            ("demo.multi", "a"),       // one of two right picks: 0.5
-            ("demo.tf", "t"),          // right: 1
-            ("demo.num", "0.5"),       // wrong: 0
-            ("demo.rel", "86400"),     // right: 1
-            ("demo.text", "underfit"), // wrong: 0
-        ],
-    );
-    let file = env.write("answers.txt", answers);
-    let out = kinds_take(&env)
-        .arg("--answers")
-        .arg(&file)
-        .output()
-        .unwrap();
+    assert_eq!(asked_order(&env).len(), 6);
+    let out = take_kinds_with(&env, &MIXED);
     assert!(
         out.status.success(),
         "{}",
@@ -135,9 +128,8 @@ fn same_seed_same_quiz_and_text_report_has_plan() {
 #[test]
 fn wrong_choice_feedback_and_resource_reach_the_report() {
     let env = Env::new();
-    let order = asked_order(&env);
-    let answers = answers_for(
-        &order,
+    let out = take_kinds_with(
+        &env,
         &[
             ("demo.single", "a"), // 3: wrong, its feedback and resource apply
             ("demo.multi", "b"),
@@ -147,12 +139,6 @@ fn wrong_choice_feedback_and_resource_reach_the_report() {
             ("demo.text", "x"),
         ],
     );
-    let file = env.write("answers.txt", answers);
-    let out = kinds_take(&env)
-        .arg("--answers")
-        .arg(&file)
-        .output()
-        .unwrap();
     let r = json(&out.stdout);
     let missed = r["missed"].as_array().unwrap();
     let single = missed.iter().find(|m| m["id"] == "demo.single").unwrap();
@@ -587,24 +573,7 @@ fn roadmap_shows_seven_steps() {
 #[test]
 fn recommend_rerenders_a_saved_result() {
     let env = Env::new();
-    let order = asked_order(&env);
-    let answers = answers_for(
-        &order,
-        &[
-            ("demo.single", "b"),
-            ("demo.multi", "a"),
-            ("demo.tf", "t"),
-            ("demo.num", "0.5"),
-            ("demo.rel", "86400"),
-            ("demo.text", "underfit"),
-        ],
-    );
-    let file = env.write("answers.txt", answers);
-    let out = kinds_take(&env)
-        .arg("--answers")
-        .arg(&file)
-        .output()
-        .unwrap();
+    let out = take_kinds_with(&env, &MIXED);
     let saved = env.write("result.json", &out.stdout);
     let again = env
         .cmd()
