@@ -4,7 +4,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{Env, find, fixture, json};
+use common::{Env, find, fixture, json, strings};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
@@ -27,11 +27,9 @@ fn asked_order(env: &Env) -> Vec<String> {
         .arg(&skips)
         .output()
         .unwrap();
-    json(&out.stdout)["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|q| q["id"].as_str().unwrap().to_string())
+    strings(&json(&out.stdout), "questions", "id")
+        .into_iter()
+        .map(String::from)
         .collect()
 }
 
@@ -690,11 +688,9 @@ fn adaptive_take(env: &Env, answer: &str, extra: &[&str]) -> Value {
 }
 
 fn difficulties(r: &Value) -> Vec<String> {
-    r["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|q| q["difficulty"].as_str().unwrap().to_string())
+    strings(&r, "questions", "difficulty")
+        .into_iter()
+        .map(String::from)
         .collect()
 }
 
@@ -720,12 +716,7 @@ fn adaptive_take_climbs_for_a_strong_learner_and_reports_ability() {
     // After right answers, the most informative questions are the hard ones.
     assert!(d[d.len() - 3..].iter().all(|x| x == "hard"), "{d:?}");
     // Content balancing alternates the two topics.
-    let topics: Vec<&str> = r["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|q| q["topic"].as_str().unwrap())
-        .collect();
+    let topics: Vec<&str> = strings(&r, "questions", "topic");
     let first = topics.iter().filter(|t| **t == "adapt.first").count();
     assert!((4..=6).contains(&first), "{topics:?}");
     // The text report shows ability with its standard error.

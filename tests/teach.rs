@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{find, fixture, json, skillquiz as sq};
+use common::{find, fixture, json, skillquiz as sq, strings};
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -35,12 +35,7 @@ fn new_bank_template_validates_strictly_as_written() {
         .stdout
         .clone();
     let v = json(&out);
-    let kinds: Vec<&str> = v["kinds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| k["kind"].as_str().unwrap())
-        .collect();
+    let kinds: Vec<&str> = strings(&v, "kinds", "kind");
     for k in [
         "single_choice",
         "multiple_select",
@@ -117,12 +112,7 @@ fn validate_strict_turns_warnings_into_failure_and_json_lists_them() {
     let v = json(&out);
     assert_eq!(v["ok"], false);
     assert_eq!(v["errors"], 0);
-    let codes: Vec<&str> = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap())
-        .collect();
+    let codes: Vec<&str> = strings(&v, "diagnostics", "code");
     for c in [
         "missing-explanation",
         "few-questions",
@@ -173,12 +163,7 @@ fn validate_rejects_an_unknown_step_and_a_plain_http_url() {
         .stdout
         .clone();
     let v = json(&out);
-    let codes: Vec<&str> = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap())
-        .collect();
+    let codes: Vec<&str> = strings(&v, "diagnostics", "code");
     assert!(codes.contains(&"bad-step"), "{codes:?}");
     assert!(codes.contains(&"not-https"), "{codes:?}");
 }
@@ -805,11 +790,9 @@ fn analyze_matches_moodles_formulas_on_a_small_class() {
         .collect();
     assert_eq!(picked, [1, 0, 3, 0]);
     let codes = |q: &serde_json::Value| -> Vec<String> {
-        q["flags"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["code"].as_str().unwrap().to_string())
+        strings(&q, "flags", "code")
+            .into_iter()
+            .map(String::from)
             .collect()
     };
     assert_eq!(codes(&q1), ["unused-distractor"]); // PCA never picked

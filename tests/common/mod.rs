@@ -62,3 +62,17 @@ pub fn find<'a>(
         .find(|x| x[key] == id)
         .unwrap_or_else(|| panic!("no {list} entry with {key} = {id}"))
 }
+
+/// The string field `key` of every element of the array `v[list]`, in order.
+pub fn strings<'a>(v: &'a serde_json::Value, list: &str, key: &str) -> Vec<&'a str> {
+    v[list]
+        .as_array()
+        .unwrap_or_else(|| panic!("`{list}` is not an array"))
+        .iter()
+        .map(|x| {
+            x[key]
+                .as_str()
+                .unwrap_or_else(|| panic!("{list}[].{key} is not a string"))
+        })
+        .collect()
+}
