@@ -688,7 +688,7 @@ fn adaptive_take(env: &Env, answer: &str, extra: &[&str]) -> Value {
 }
 
 fn difficulties(r: &Value) -> Vec<String> {
-    strings(&r, "questions", "difficulty")
+    strings(r, "questions", "difficulty")
         .into_iter()
         .map(String::from)
         .collect()

@@ -790,7 +790,7 @@ fn analyze_matches_moodles_formulas_on_a_small_class() {
         .collect();
     assert_eq!(picked, [1, 0, 3, 0]);
     let codes = |q: &serde_json::Value| -> Vec<String> {
-        strings(&q, "flags", "code")
+        strings(q, "flags", "code")
             .into_iter()
             .map(String::from)
             .collect()
