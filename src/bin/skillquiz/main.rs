@@ -207,8 +207,7 @@ fn take(args: cli::TakeArgs) -> Result<ExitCode, Failure> {
     let result = QuizResult::new(&catalog, quiz.responses(), seed, mode, ended, asked);
     let mut out = io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &result).map_err(io::Error::other)?;
-        writeln!(out)?;
+        write_json(&mut out, &result)?;
     } else {
         let show_missed = args.feedback != Feedback::None;
         write!(
@@ -240,6 +239,12 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
             e.utf8_error().valid_up_to()
         ))
     })
+}
+
+/// Writes `value` as pretty JSON and a newline: every `--json` output goes through here.
+pub(crate) fn write_json<T: serde::Serialize>(out: &mut impl Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::other)?;
+    writeln!(out)
 }
 
 fn source_line(file: &str, line: usize) -> Option<String> {
@@ -303,8 +308,7 @@ fn validate(args: cli::ValidateArgs) -> Result<ExitCode, Failure> {
             "diagnostics": items,
         });
         let mut out = io::stdout().lock();
-        serde_json::to_writer_pretty(&mut out, &doc).map_err(io::Error::other)?;
-        writeln!(out)?;
+        write_json(&mut out, &doc)?;
     } else {
         let theme = Theme::for_stream(io::stderr().is_terminal());
         let mut err = io::stderr().lock();
@@ -348,8 +352,7 @@ fn list(args: cli::ListArgs) -> Result<ExitCode, Failure> {
                 "questions": cat.questions.iter().filter(|q| q.bank == i).count(),
             })).collect::<Vec<_>>(),
         });
-        serde_json::to_writer_pretty(&mut out, &doc).map_err(io::Error::other)?;
-        writeln!(out)?;
+        write_json(&mut out, &doc)?;
         return Ok(ExitCode::SUCCESS);
     }
     let t = stdout_theme();
@@ -450,8 +453,7 @@ fn recommend(args: cli::RecommendArgs) -> Result<ExitCode, Failure> {
         .map_err(|e| Failure::Usage(e.to_string()))?;
     let mut out = io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &result).map_err(io::Error::other)?;
-        writeln!(out)?;
+        write_json(&mut out, &result)?;
     } else {
         write!(out, "{}", render::report(&stdout_theme(), &result, true))?;
     }

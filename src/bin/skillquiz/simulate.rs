@@ -282,8 +282,7 @@ pub fn run(args: SimulateArgs) -> Result<std::process::ExitCode, Failure> {
             report: &report,
             wall_seconds: wall,
         };
-        serde_json::to_writer_pretty(&mut out, &doc).map_err(io::Error::other)?;
-        writeln!(out)?;
+        crate::write_json(&mut out, &doc)?;
         return Ok(std::process::ExitCode::SUCCESS);
     }
     let onoff = |b: bool| if b { "on" } else { "off" };

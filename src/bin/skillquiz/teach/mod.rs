@@ -101,8 +101,7 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode, Failure> {
     let stats = bank_stats(&cat, scope, args.min);
     let mut out = io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &stats).map_err(io::Error::other)?;
-        writeln!(out)?;
+        crate::write_json(&mut out, &stats)?;
     } else {
         write!(out, "{}", render::stats(&stdout_theme(), &stats))?;
     }
@@ -284,8 +283,7 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
             "new_topics": imported.topics.iter().map(|t| t.id.clone()).collect::<Vec<_>>(),
             "issues": imported.issues,
         });
-        serde_json::to_writer_pretty(&mut out, &doc).map_err(io::Error::other)?;
-        writeln!(out)?;
+        crate::write_json(&mut out, &doc)?;
     } else {
         write!(
             out,
@@ -376,8 +374,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode, Failure> {
     let a = skillquiz::analyze(&results, &cat).map_err(|e| Failure::Usage(e.to_string()))?;
     let mut out = io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &a).map_err(io::Error::other)?;
-        writeln!(out)?;
+        crate::write_json(&mut out, &a)?;
     } else {
         write!(out, "{}", render::analysis(&stdout_theme(), &a))?;
     }
