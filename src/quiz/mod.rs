@@ -156,34 +156,35 @@ impl<'c> Quiz<'c> {
     pub fn new(catalog: &'c Catalog, spec: &QuizSpec, seed: u64) -> Result<Self, QuizError> {
         select::check(catalog, spec)?;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut quiz = Quiz {
-            catalog,
-            slots: Vec::new(),
-            responses: Vec::new(),
-            seed,
-            rng: ChaCha8Rng::seed_from_u64(seed),
-            adaptive: None,
-            practice: VecDeque::new(),
-            practice_total: 0,
-        };
-        match &spec.adaptive {
+        let (slots, adaptive, practice) = match &spec.adaptive {
             None => {
                 let mut picked = select::fixed(catalog, spec, &mut rng);
                 picked.extend(select::practice(catalog, spec, &mut rng));
-                quiz.slots = picked
+                let slots = picked
                     .into_iter()
                     .map(|qi| Slot::new(catalog, qi, &mut rng))
                     .collect();
+                (slots, None, VecDeque::new())
             }
             Some(a) => {
                 let eligible = select::eligible(catalog, spec);
-                quiz.adaptive = Some(adaptive::Adaptive::new(catalog, &eligible, a, spec.count));
-                quiz.practice = select::practice(catalog, spec, &mut rng).into();
-                quiz.practice_total = quiz.practice.len();
-                quiz.rng = rng;
-                quiz.advance();
+                let adaptive = adaptive::Adaptive::new(catalog, &eligible, a, spec.count);
+                let practice = select::practice(catalog, spec, &mut rng).into();
+                (Vec::new(), Some(adaptive), practice)
             }
-        }
+        };
+        let mut quiz = Quiz {
+            catalog,
+            slots,
+            responses: Vec::new(),
+            seed,
+            rng,
+            adaptive,
+            practice_total: practice.len(),
+            practice,
+        };
+        // An adaptive quiz picks its first question now; a fixed form has them all.
+        quiz.advance();
         if quiz.slots.is_empty() {
             return Err(QuizError::NoQuestions);
         }
