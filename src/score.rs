@@ -129,13 +129,14 @@ impl Scorecard {
         let areas = catalog
             .areas
             .iter()
-            .map(|a| {
-                let mut s = Stat::new(&a.id, &of(&graded, |r| r.area == a.id), MIN_AREA_EVIDENCE);
-                let est = crate::ability::area_ability(catalog, responses, &a.id);
+            .map(|a| Stat::new(&a.id, &of(&graded, |r| r.area == a.id), MIN_AREA_EVIDENCE))
+            .filter(|s| s.answered > 0)
+            .map(|mut s| {
+                // Ability only for the areas that are reported.
+                let est = crate::ability::area_ability(catalog, responses, &s.id);
                 (s.theta, s.se) = (Some(est.theta), Some(est.se));
                 s
             })
-            .filter(|s| s.answered > 0)
             .collect();
         let topics = catalog
             .topics
