@@ -203,6 +203,12 @@ impl<'c> Quiz<'c> {
         }
     }
 
+    /// Questions in the quiz so far: a fixed form's whole list, or the questions an
+    /// adaptive quiz has shown (answered or not).
+    pub fn asked(&self) -> usize {
+        self.slots.len()
+    }
+
     /// True when questions are chosen adaptively.
     pub fn is_adaptive(&self) -> bool {
         self.adaptive.is_some()

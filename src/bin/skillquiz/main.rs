@@ -199,12 +199,7 @@ fn take(args: cli::TakeArgs) -> Result<ExitCode, Failure> {
     } else {
         skillquiz::Mode::Fixed
     };
-    let asked = if quiz.is_adaptive() {
-        quiz.responses().len() + usize::from(ended != skillquiz::Ended::Completed)
-    } else {
-        quiz.len()
-    };
-    let result = QuizResult::new(&catalog, quiz.responses(), seed, mode, ended, asked);
+    let result = QuizResult::new(&catalog, quiz.responses(), seed, mode, ended, quiz.asked());
     let mut out = io::stdout().lock();
     if args.json {
         write_json(&mut out, &result)?;
