@@ -21,7 +21,7 @@
 //! least 3 results and 2 questions, and everything but facility needs 2 results.
 
 use crate::bank::{Catalog, Kind};
-use crate::quiz::Answer;
+use crate::evidence::Answer;
 use crate::report::QuizResult;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};

@@ -22,23 +22,20 @@
 //! assert_eq!(plan[0].step, 1);
 //! ```
 
-mod ability;
 mod analyze;
 mod bank;
 mod error;
+pub mod evidence;
 mod gift;
 pub mod irt;
+pub mod learner;
 mod plan;
 mod quiz;
 mod report;
-mod score;
 mod sim;
 mod teach;
 mod text;
 
-pub use ability::{
-    DEVELOPING_THETA, LEVEL_CUTS, STRONG_THETA, area_ability, level_of_theta, settled,
-};
 pub use analyze::{
     AnalyzeError, ChoiceCount, DISCRIMINATION_LOW, FACILITY_HIGH, FACILITY_LOW, Flag, ItemAnalysis,
     ItemStats, TestStats, analyze, correlation, covariance, cronbach_alpha, max_covariance, mean,
@@ -52,23 +49,26 @@ pub use bank::{
     Resource, ResourceKind, Severity, Source, Step, Tolerance, Topic, lint, valid_id,
 };
 pub use error::{Error, Result};
+pub use evidence::{Answer, Response};
 pub use gift::{
     Exported as GiftExport, ImportOptions as GiftImportOptions, Imported as GiftImport,
     Issue as GiftIssue, IssueKind as GiftIssueKind, Unsupported as GiftUnsupported, bank_to_ron,
     export_gift, import_gift,
 };
+pub use learner::level::{
+    DEVELOPING, DEVELOPING_THETA, LEVEL_CUTS, Level, MIN_AREA_EVIDENCE, MIN_TOPIC_EVIDENCE, STRONG,
+    STRONG_THETA, level_of_theta, settled,
+};
+pub use learner::scorecard::{Scorecard, Stat, area_ability};
 pub use plan::Link;
 pub use plan::{PlanEntry, Recommendation, recommend};
 pub use quiz::{
-    AdaptiveSpec, Answer, AnswerError, Graded, Item, Quiz, QuizError, QuizSpec, Response,
-    describe_answer, describe_key, grade, hint, letter, parse_answer,
+    AdaptiveSpec, AnswerError, Graded, Item, Quiz, QuizError, QuizSpec, describe_answer,
+    describe_key, grade, hint, letter, parse_answer,
 };
 pub use report::{
     AreaResult, BankRef, Ended, Missed, Mode, QuestionResult, QuizResult, RESULT_FORMAT_VERSION,
     ResultError, TopicResult,
-};
-pub use score::{
-    DEVELOPING, Level, MIN_AREA_EVIDENCE, MIN_TOPIC_EVIDENCE, STRONG, Scorecard, Stat,
 };
 pub use sim::csv::{CsvError, ItemTable, parse_items, parse_thetas, parse_uniforms, read_text};
 pub use sim::{

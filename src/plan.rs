@@ -8,8 +8,9 @@
 //! strong, the plan turns to the practice steps 4–7, using the self-ratings.
 
 use crate::bank::{Catalog, Resource};
-use crate::quiz::{Answer, Response};
-use crate::score::{DEVELOPING, Level, STRONG, Scorecard, Stat};
+use crate::evidence::{Answer, Response};
+use crate::learner::level::{DEVELOPING, Level, STRONG};
+use crate::learner::scorecard::{Scorecard, Stat};
 use serde::{Deserialize, Serialize};
 
 /// At most this many resources per plan entry.

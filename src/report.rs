@@ -5,9 +5,11 @@
 //! bank version, so a class's results can be analysed later.
 
 use crate::bank::Catalog;
+use crate::evidence::Response;
+use crate::learner::level::Level;
+use crate::learner::scorecard::{Scorecard, Stat};
 use crate::plan::{Recommendation, recommend};
-use crate::quiz::{Response, describe_answer, describe_key};
-use crate::score::{Level, Scorecard, Stat};
+use crate::quiz::{describe_answer, describe_key};
 use serde::{Deserialize, Serialize};
 
 /// The result format this build writes.
@@ -182,8 +184,8 @@ impl QuizResult {
             });
             if r.graded && !r.correct {
                 let picked = match &r.answer {
-                    crate::quiz::Answer::Choice(c) => vec![*c],
-                    crate::quiz::Answer::Choices(cs) => cs.clone(),
+                    crate::evidence::Answer::Choice(c) => vec![*c],
+                    crate::evidence::Answer::Choices(cs) => cs.clone(),
                     _ => vec![],
                 };
                 let feedback = q
@@ -232,7 +234,7 @@ impl QuizResult {
                     se: s.se,
                     settled: match (s.theta, s.se) {
                         (Some(theta), Some(se)) => {
-                            crate::ability::settled(crate::irt::Estimate { theta, se })
+                            crate::learner::level::settled(crate::irt::Estimate { theta, se })
                         }
                         _ => false,
                     },

@@ -6,12 +6,12 @@
 //! estimate by EAP; stop an area when its SE reaches the target, when its 95% interval lies
 //! inside one level band, or when nothing is left; stop the quiz at its item budget.
 
-use crate::ability::{LEVEL_CUTS, Z_95};
 use crate::bank::Catalog;
 use crate::irt::{
     Estimate, Grid, Item, Method, Pool, Posterior, Selector, StopRule, item_of,
     order_by_discrimination,
 };
+use crate::learner::level::{LEVEL_CUTS, Z_95};
 use rand::Rng;
 
 /// How an adaptive quiz chooses and stops.

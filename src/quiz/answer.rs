@@ -1,22 +1,8 @@
 //! Answers: parsing what a person or script typed, and grading it against the key.
 
 use crate::bank::{Kind, Question, Tolerance};
+pub use crate::evidence::Answer;
 use crate::text::fold_text;
-use serde::{Deserialize, Serialize};
-
-/// An answer to one question. Choice indices are the file's (not the shuffled display order).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Answer {
-    Choice(usize),
-    Choices(Vec<usize>),
-    Bool(bool),
-    Number(f64),
-    Text(String),
-    Rating(u8),
-    /// "I don't know": counts as a miss.
-    Skip,
-}
 
 /// Why typed text is not an answer to this question; the hint says what would be.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -10,6 +10,7 @@ mod select;
 
 pub use adaptive::AdaptiveSpec;
 
+pub use crate::evidence::Response;
 pub use answer::{
     Answer, AnswerError, Graded, describe_answer, describe_key, grade, hint, letter, parse_answer,
 };
@@ -18,7 +19,6 @@ use crate::bank::{Catalog, Kind, Question};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
-use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
 /// What the caller asks for. Empty `areas` and `topics` mean every knowledge area, plus
@@ -73,32 +73,6 @@ pub struct Item<'a> {
     pub total: usize,
     /// True when the quiz is adaptive (it may end before `total`).
     pub adaptive: bool,
-}
-
-/// One graded answer, as saved in a result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Response {
-    /// The question's id.
-    pub id: String,
-    pub topic: String,
-    pub area: String,
-    pub answer: Answer,
-    /// In [0, 1].
-    pub score: f64,
-    pub correct: bool,
-    /// False for self-ratings, which are reported but never graded.
-    pub graded: bool,
-    /// Display position → file index of the choices as shown (empty for other kinds).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub order: Vec<usize>,
-    /// Seconds the person took; 0 when not timed (scripts).
-    pub seconds: f64,
-}
-
-impl Response {
-    pub fn skipped(&self) -> bool {
-        self.answer == Answer::Skip
-    }
 }
 
 #[derive(Debug, Clone)]

@@ -1,65 +1,14 @@
-//! Responses → a scorecard: score, count and level per topic and per area.
-//!
-//! Levels (documented in the README):
-//! - strong: mean score ≥ 0.75;
-//! - developing: 0.5 ≤ mean score < 0.75;
-//! - weak: mean score < 0.5;
-//! - not enough evidence: fewer than 2 graded answers in a topic, 3 in an area.
+//! One attempt's responses → a scorecard: score, count and level per topic and per area
+//! (levels from mean scores, see [`crate::learner::level`]), and each area's EAP ability.
 //!
 //! A skipped question counts as answered with score 0 ("I don't know"); questions never
 //! reached (the quiz ended early) do not count.
 
 use crate::bank::Catalog;
-use crate::quiz::Response;
+use crate::evidence::Response;
+use crate::irt::{Estimate, Grid, Posterior, item_of};
+use crate::learner::level::{Level, MIN_AREA_EVIDENCE, MIN_TOPIC_EVIDENCE};
 use serde::{Deserialize, Serialize};
-
-/// Mean score at or above which a topic or area is strong.
-pub const STRONG: f64 = 0.75;
-/// Mean score at or above which a topic or area is developing (below: weak).
-pub const DEVELOPING: f64 = 0.5;
-/// Graded answers a topic needs before it gets a level.
-pub const MIN_TOPIC_EVIDENCE: usize = 2;
-/// Graded answers an area needs before it gets a level.
-pub const MIN_AREA_EVIDENCE: usize = 3;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    Weak,
-    Developing,
-    Strong,
-    NotEnoughEvidence,
-}
-
-impl Level {
-    /// The level of a mean `score` over `answered` answers, needing `min` answers.
-    pub fn of(score: f64, answered: usize, min: usize) -> Level {
-        Level::banded(score, answered, min, DEVELOPING, STRONG)
-    }
-
-    /// The band `value` falls in, given the cut points `developing` < `strong`; not
-    /// enough evidence below `min` answers.
-    pub fn banded(value: f64, answered: usize, min: usize, developing: f64, strong: f64) -> Level {
-        if answered < min {
-            Level::NotEnoughEvidence
-        } else if value >= strong {
-            Level::Strong
-        } else if value >= developing {
-            Level::Developing
-        } else {
-            Level::Weak
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Weak => "weak",
-            Level::Developing => "developing",
-            Level::Strong => "strong",
-            Level::NotEnoughEvidence => "not enough evidence",
-        }
-    }
-}
 
 /// Totals for one topic or area.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,7 +82,7 @@ impl Scorecard {
             .filter(|s| s.answered > 0)
             .map(|mut s| {
                 // Ability only for the areas that are reported.
-                let est = crate::ability::area_ability(catalog, responses, &s.id);
+                let est = area_ability(catalog, responses, &s.id);
                 (s.theta, s.se) = (Some(est.theta), Some(est.se));
                 s
             })
@@ -163,7 +112,7 @@ impl Scorecard {
     pub fn use_ability_levels(&mut self) {
         for a in &mut self.areas {
             if let Some(theta) = a.theta {
-                a.level = crate::ability::level_of_theta(theta, a.answered);
+                a.level = crate::learner::level::level_of_theta(theta, a.answered);
             }
         }
     }
@@ -195,10 +144,22 @@ impl Scorecard {
     }
 }
 
+/// The EAP ability of `area` from the graded responses to its questions that the catalog
+/// knows.
+pub fn area_ability(catalog: &Catalog, responses: &[Response], area: &str) -> Estimate {
+    let mut post = Posterior::new(&Grid::default());
+    for r in responses.iter().filter(|r| r.graded && r.area == area) {
+        if let Some(q) = catalog.question(&r.id) {
+            post.update(&item_of(q), r.correct);
+        }
+    }
+    post.estimate()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quiz::Answer;
+    use crate::evidence::Answer;
 
     fn resp(id: &str, topic: &str, score: f64) -> Response {
         Response {

@@ -1,0 +1,44 @@
+//! A graded response: the unit of evidence every layer above the quiz agrees on (the
+//! scorecard, the learner model, the history store, the report).
+
+use serde::{Deserialize, Serialize};
+
+/// An answer to one question. Choice indices are the file's (not the shuffled display order).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    Choice(usize),
+    Choices(Vec<usize>),
+    Bool(bool),
+    Number(f64),
+    Text(String),
+    Rating(u8),
+    /// "I don't know": counts as a miss.
+    Skip,
+}
+
+/// One graded answer, as saved in a result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    /// The question's id.
+    pub id: String,
+    pub topic: String,
+    pub area: String,
+    pub answer: Answer,
+    /// In [0, 1].
+    pub score: f64,
+    pub correct: bool,
+    /// False for self-ratings, which are reported but never graded.
+    pub graded: bool,
+    /// Display position → file index of the choices as shown (empty for other kinds).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub order: Vec<usize>,
+    /// Seconds the person took; 0 when not timed (scripts).
+    pub seconds: f64,
+}
+
+impl Response {
+    pub fn skipped(&self) -> bool {
+        self.answer == Answer::Skip
+    }
+}
