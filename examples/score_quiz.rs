@@ -3,7 +3,7 @@
 //!
 //! cargo run --example score_quiz
 
-use skillquiz::{Answer, Catalog, Kind, Quiz, QuizSpec, Scorecard, recommend};
+use skillquiz::{Answer, Catalog, Kind, Learner, Quiz, QuizSpec, Scorecard, recommend};
 
 fn main() {
     let catalog = Catalog::builtin().expect("the built-in banks are valid");
@@ -34,11 +34,18 @@ fn main() {
             area.level.as_str()
         );
     }
-    for rec in recommend(&catalog, &scorecard) {
+    // The learner model of this one quiz (the CLI adds every earlier quiz from history).
+    let learner = Learner::from_responses(&catalog, quiz.responses(), 0);
+    for rec in recommend(&catalog, &learner) {
         println!("Step {}: {}", rec.step, rec.title);
         for entry in &rec.entries {
             let first = entry.resources.first().map_or("", |r| r.url.as_str());
-            println!("  {} ({}) -> {first}", entry.title, entry.level.as_str());
+            let sure = 100.0 * entry.probability.unwrap_or(0.0);
+            println!(
+                "  {} ({}, {sure:.0}% sure) -> {first}",
+                entry.title,
+                entry.level.as_str()
+            );
         }
     }
 }

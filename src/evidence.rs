@@ -42,3 +42,47 @@ impl Response {
         self.answer == Answer::Skip
     }
 }
+
+/// How the questions were chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// A fixed form chosen up front; area levels come from mean scores.
+    Fixed,
+    /// Chosen one by one from the answers; area levels come from ability (θ).
+    Adaptive,
+}
+
+/// How the quiz ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ended {
+    /// Every question was answered or skipped.
+    Completed,
+    /// The person quit early (`q`).
+    Quit,
+    /// The person pressed Ctrl-C (or the terminal was closed): ended like `q`.
+    Interrupted,
+    /// Input (stdin or the answers file) ended before the quiz did.
+    InputEnded,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BankRef {
+    pub name: String,
+    pub version: String,
+}
+
+/// What a quiz was asked to be, kept so that it can be resumed exactly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct AttemptSpec {
+    pub areas: Vec<String>,
+    pub topics: Vec<String>,
+    pub count: usize,
+    /// Adaptive quizzes only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_se: Option<f64>,
+    /// The `--bank` paths given, as typed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bank_paths: Vec<String>,
+}

@@ -1,11 +1,13 @@
 //! skillquiz: a skill self-assessment engine for the road to Machine Learning Engineer.
 //!
 //! Question banks written in RON are loaded (and so validated) into a [`Catalog`]; a
-//! [`Quiz`] picks questions and grades answers; a [`Scorecard`] sums them up per topic and
-//! area; [`recommend`] turns weak spots into next steps on the seven-step roadmap.
+//! [`Quiz`] picks questions and grades answers; a [`Scorecard`] sums one attempt up per
+//! topic and area; a [`LearnerModel`] combines every attempt into a verdict per area and
+//! topic with how sure it is; [`recommend`] turns weak spots into next steps on the
+//! seven-step roadmap. [`history`] keeps every answer in SQLite.
 //!
 //! ```
-//! use skillquiz::{Answer, Catalog, Quiz, QuizSpec, Scorecard, recommend};
+//! use skillquiz::{Answer, Catalog, Learner, Quiz, QuizSpec, Scorecard, recommend};
 //!
 //! let catalog = Catalog::builtin().expect("the built-in banks are valid");
 //! let spec = QuizSpec { areas: vec!["maths".into()], count: 3, ..QuizSpec::default() };
@@ -18,7 +20,8 @@
 //! assert_eq!(scorecard.questions_answered(), 3);
 //! assert_eq!(scorecard.overall(), Some(0.0));
 //! // Every maths topic missed: the plan starts at roadmap step 1, foundations.
-//! let plan = recommend(&catalog, &scorecard);
+//! let learner = Learner::from_responses(&catalog, quiz.responses(), 0);
+//! let plan = recommend(&catalog, &learner);
 //! assert_eq!(plan[0].step, 1);
 //! ```
 
@@ -27,6 +30,7 @@ mod bank;
 mod error;
 pub mod evidence;
 mod gift;
+pub mod history;
 pub mod irt;
 pub mod learner;
 mod plan;
@@ -49,26 +53,29 @@ pub use bank::{
     Resource, ResourceKind, Severity, Source, Step, Tolerance, Topic, lint, valid_id,
 };
 pub use error::{Error, Result};
-pub use evidence::{Answer, Response};
+pub use evidence::{Answer, AttemptSpec, Response};
 pub use gift::{
     Exported as GiftExport, ImportOptions as GiftImportOptions, Imported as GiftImport,
     Issue as GiftIssue, IssueKind as GiftIssueKind, Unsupported as GiftUnsupported, bank_to_ron,
     export_gift, import_gift,
 };
+pub use learner::Learner;
 pub use learner::level::{
     DEVELOPING, DEVELOPING_THETA, LEVEL_CUTS, Level, MIN_AREA_EVIDENCE, MIN_TOPIC_EVIDENCE, STRONG,
     STRONG_THETA, level_of_theta, settled,
 };
+pub use learner::model::{Evidence, LearnerModel, Verdict};
 pub use learner::scorecard::{Scorecard, Stat, area_ability};
 pub use plan::Link;
 pub use plan::{PlanEntry, Recommendation, recommend};
 pub use quiz::{
-    AdaptiveSpec, AnswerError, Graded, Item, Quiz, QuizError, QuizSpec, describe_answer,
-    describe_key, grade, hint, letter, parse_answer,
+    AdaptiveSpec, AnswerError, Graded, Item, Prior, Quiz, QuizError, QuizSpec, RECENT_ATTEMPTS,
+    describe_answer, describe_key, grade, hint, letter, parse_answer,
 };
 pub use report::{
-    AreaResult, BankRef, Ended, Missed, Mode, QuestionResult, QuizResult, RESULT_FORMAT_VERSION,
-    ResultError, TopicResult,
+    AreaResult, AttemptFacts, AttemptRef, BankRef, Ended, LearnerResult, LevelProbabilities,
+    Missed, Mode, QuestionResult, QuizResult, RESULT_FORMAT_VERSION, ResultError, TopicResult,
+    VerdictResult,
 };
 pub use sim::csv::{CsvError, ItemTable, parse_items, parse_thetas, parse_uniforms, read_text};
 pub use sim::{

@@ -1,15 +1,18 @@
-//! Scorecard + roadmap → next steps.
+//! Learner model + roadmap → next steps.
 //!
-//! Weak and developing topics (and topics with too little evidence where the one or two
-//! questions asked were missed) become plan entries, grouped by roadmap step, foundations
-//! first, weakest first within a step. Each entry carries one to three resources: first
+//! Every answered topic whose most likely level is weak or developing becomes a plan entry
+//! (the model borrows strength across an area, so one answer is enough to place a topic,
+//! with an honest probability), grouped by roadmap step, foundations first, least likely
+//! to be strong first within a step. Each entry carries one to three resources: first
 //! those attached to the wrong choices the learner picked (they name the misconception),
 //! then the missed questions' own, then the topic's. When every knowledge area answered is
 //! strong, the plan turns to the practice steps 4–7, using the self-ratings.
 
 use crate::bank::{Catalog, Resource};
 use crate::evidence::{Answer, Response};
-use crate::learner::level::{DEVELOPING, Level, STRONG};
+use crate::learner::Learner;
+use crate::learner::level::{Level, STRONG};
+use crate::learner::model::Verdict;
 use crate::learner::scorecard::{Scorecard, Stat};
 use serde::{Deserialize, Serialize};
 
@@ -38,10 +41,20 @@ impl From<&Resource> for Link {
 pub struct PlanEntry {
     pub topic: String,
     pub title: String,
+    /// The learner model's most likely level (practice topics: not enough evidence).
     pub level: Level,
+    /// How sure the model is of `level`; `None` for practice topics.
+    pub probability: Option<f64>,
+    /// The model's probability that the topic is strong; `None` for practice topics.
+    pub strong_probability: Option<f64>,
+    /// Mean score over the recent answers (practice: the self-rating as (r − 1) / 4).
     pub score: Option<f64>,
+    /// Graded answers behind the verdict, all time (practice: ratings given).
     pub answered: usize,
-    /// Ids of the questions missed in this topic.
+    /// Of which fully right.
+    #[serde(default)]
+    pub correct: usize,
+    /// Ids of the questions missed in this topic in recent attempts.
     pub missed: Vec<String>,
     /// True for practice (self-rated) topics, whose score is the self-rating.
     pub self_rated: bool,
@@ -60,59 +73,52 @@ pub struct Recommendation {
     pub resources: Vec<Link>,
 }
 
-/// Builds the plan. Topics the catalog does not know are left out.
-pub fn recommend(catalog: &Catalog, scorecard: &Scorecard) -> Vec<Recommendation> {
-    let needs_work = |s: &Stat| match s.level {
-        Level::Weak | Level::Developing => true,
-        Level::NotEnoughEvidence => s.score.is_some_and(|x| x < DEVELOPING),
-        Level::Strong => false,
-    };
-    let mut entries: Vec<(u8, PlanEntry)> = scorecard
-        .topics
-        .iter()
-        .filter(|s| needs_work(s))
-        .filter_map(|s| entry(catalog, scorecard, s, false))
-        .collect();
-
-    let all_strong = !scorecard.areas.is_empty()
-        && scorecard
-            .areas
-            .iter()
-            .all(|a| !matches!(a.level, Level::Weak | Level::Developing))
-        && scorecard.areas.iter().any(|a| a.level == Level::Strong);
-    if entries.is_empty() && all_strong {
+/// Builds the plan from what is known about the learner. Topics the catalog does not know
+/// are left out.
+pub fn recommend(catalog: &Catalog, learner: &Learner) -> Vec<Recommendation> {
+    let scorecard = Scorecard::new(catalog, &learner.responses);
+    let verdicts = learner.model.verdicts();
+    let mut entries: Vec<(u8, PlanEntry)> = Vec::new();
+    let mut any_area = false;
+    let mut all_strong = true;
+    for (area, v) in &verdicts {
+        if v.area.answered == 0 {
+            continue;
+        }
+        any_area = true;
+        all_strong &= v.area.level == Level::Strong;
+        let Some(model) = learner.model.area(area) else {
+            continue;
+        };
+        for (topic, tv) in model.topics.iter().zip(&v.topics) {
+            if tv.answered == 0 || tv.level == Level::Strong {
+                continue;
+            }
+            if let Some(e) = entry(catalog, &scorecard, topic, Some(tv)) {
+                entries.push(e);
+            }
+        }
+    }
+    if entries.is_empty() && any_area && all_strong {
         for t in catalog
             .topics
             .iter()
             .filter(|t| catalog.area(&t.area).is_some_and(|a| a.self_rated))
         {
-            let stat = scorecard
-                .practice
-                .iter()
-                .find(|s| s.id == t.id)
-                .cloned()
-                .unwrap_or(Stat {
-                    id: t.id.clone(),
-                    score: None,
-                    answered: 0,
-                    correct: 0,
-                    level: Level::NotEnoughEvidence,
-                    missed: Vec::new(),
-                    theta: None,
-                    se: None,
-                });
-            if stat.score.is_none_or(|x| x < STRONG)
-                && let Some(e) = entry(catalog, scorecard, &stat, true)
+            let rated = scorecard.practice.iter().find(|s| s.id == t.id);
+            if rated.and_then(|s| s.score).is_none_or(|x| x < STRONG)
+                && let Some(e) = entry(catalog, &scorecard, &t.id, None)
             {
                 entries.push(e);
             }
         }
     }
-
-    entries.sort_by(|(sa, a), (sb, b)| {
-        sa.cmp(sb)
-            .then(a.score.unwrap_or(0.0).total_cmp(&b.score.unwrap_or(0.0)))
-    });
+    // Foundations first; within a step, the least likely to be strong first.
+    let key = |e: &PlanEntry| {
+        e.strong_probability
+            .unwrap_or_else(|| e.score.unwrap_or(0.0))
+    };
+    entries.sort_by(|(sa, a), (sb, b)| sa.cmp(sb).then(key(a).total_cmp(&key(b))));
     let mut out: Vec<Recommendation> = Vec::new();
     for (step, e) in entries {
         if out.last().is_none_or(|r| r.step != step) {
@@ -139,13 +145,15 @@ pub fn recommend(catalog: &Catalog, scorecard: &Scorecard) -> Vec<Recommendation
     out
 }
 
+/// The plan entry for `topic`: a knowledge topic with its verdict, or a practice topic
+/// (`verdict` is `None`) with its self-rating.
 fn entry(
     catalog: &Catalog,
     scorecard: &Scorecard,
-    stat: &Stat,
-    self_rated: bool,
+    topic: &str,
+    verdict: Option<&Verdict>,
 ) -> Option<(u8, PlanEntry)> {
-    let topic = catalog.topic(&stat.id)?;
+    let topic = catalog.topic(topic)?;
     let mut links: Vec<Link> = Vec::new();
     let mut add = |r: &Resource| {
         if links.len() < RESOURCES_PER_ENTRY && !links.iter().any(|l| l.url == r.url) {
@@ -155,7 +163,7 @@ fn entry(
     let missed: Vec<&Response> = scorecard
         .responses
         .iter()
-        .filter(|r| r.topic == stat.id && r.graded && !r.correct)
+        .filter(|r| r.topic == topic.id && r.graded && !r.correct)
         .collect();
     for r in &missed {
         let Some(q) = catalog.question(&r.id) else {
@@ -180,16 +188,29 @@ fn entry(
         }
     }
     topic.resources.iter().for_each(&mut add);
+    let stat: Option<&Stat> = match verdict {
+        Some(_) => scorecard.topic(&topic.id),
+        None => scorecard.practice.iter().find(|s| s.id == topic.id),
+    };
+    let mut missed_ids: Vec<String> = Vec::new();
+    for r in &missed {
+        if !missed_ids.contains(&r.id) {
+            missed_ids.push(r.id.clone());
+        }
+    }
     Some((
         topic.step,
         PlanEntry {
             topic: topic.id.clone(),
             title: topic.title.clone(),
-            level: stat.level,
-            score: stat.score,
-            answered: stat.answered,
-            missed: stat.missed.clone(),
-            self_rated,
+            level: verdict.map_or(Level::NotEnoughEvidence, |v| v.level),
+            probability: verdict.map(|v| v.probability),
+            strong_probability: verdict.map(|v| v.probabilities[2]),
+            score: stat.and_then(|s| s.score),
+            answered: verdict.map_or_else(|| stat.map_or(0, |s| s.answered), |v| v.answered),
+            correct: verdict.map_or(0, |v| v.correct),
+            missed: missed_ids,
+            self_rated: verdict.is_none(),
             resources: links,
         },
     ))
@@ -199,73 +220,101 @@ fn entry(
 mod tests {
     use super::*;
 
-    fn resp(topic: &str, score: f64, graded: bool) -> Response {
+    /// Answers to the first `n` questions of `topic`, each right or wrong as `right` says;
+    /// a practice topic gets one self-rating with score `right[0]`-style (1 = 5/5).
+    fn answers(cat: &Catalog, topic: &str, right: &[bool]) -> Vec<Response> {
+        cat.questions_in_topic(topic)
+            .zip(right)
+            .map(|(q, &ok)| Response {
+                id: q.id.clone(),
+                topic: q.topic.clone(),
+                area: q.area.clone(),
+                answer: Answer::Skip,
+                score: if ok { 1.0 } else { 0.0 },
+                correct: ok,
+                graded: true,
+                order: vec![],
+                seconds: 0.0,
+            })
+            .collect()
+    }
+
+    fn rating(cat: &Catalog, topic: &str, rating: u8) -> Response {
+        let q = cat.questions_in_topic(topic).next().unwrap();
         Response {
-            id: format!("{topic}.q{score}"),
-            topic: topic.into(),
-            area: topic.split('.').next().unwrap().into(),
-            answer: if graded {
-                Answer::Skip
-            } else {
-                Answer::Rating(1 + (score * 4.0) as u8)
-            },
-            score,
-            correct: score == 1.0,
-            graded,
+            id: q.id.clone(),
+            topic: q.topic.clone(),
+            area: q.area.clone(),
+            answer: Answer::Rating(rating),
+            score: f64::from(rating - 1) / 4.0,
+            correct: false,
+            graded: false,
             order: vec![],
             seconds: 0.0,
         }
     }
 
+    fn plan(cat: &Catalog, rs: &[Response]) -> Vec<Recommendation> {
+        recommend(cat, &Learner::from_responses(cat, rs, 0))
+    }
+
     #[test]
     fn weak_topics_map_to_their_steps_foundations_first() {
         let cat = Catalog::builtin().unwrap();
-        let rs = vec![
-            resp("ml_fundamentals.evaluation", 0.0, true),
-            resp("ml_fundamentals.evaluation", 0.0, true),
-            resp("maths.probability", 1.0, true),
-            resp("maths.probability", 0.0, true),
-            resp("maths.statistics", 1.0, true),
-            resp("maths.statistics", 1.0, true),
-        ];
-        let plan = recommend(&cat, &Scorecard::new(&cat, &rs));
+        let mut rs = answers(&cat, "ml_fundamentals.evaluation", &[false; 4]);
+        rs.extend(answers(
+            &cat,
+            "maths.probability",
+            &[false, false, false, true],
+        ));
+        rs.extend(answers(&cat, "maths.statistics", &[true; 20]));
+        rs.extend(answers(&cat, "maths.linear_algebra", &[true; 20]));
+        let plan = plan(&cat, &rs);
         let steps: Vec<u8> = plan.iter().map(|r| r.step).collect();
         assert_eq!(steps, vec![1, 2]);
+        // Every question of statistics and linear algebra right: strong, not in the plan.
         assert_eq!(plan[0].topics, vec!["maths.probability"]);
-        assert_eq!(plan[0].entries[0].level, Level::Developing);
+        assert_ne!(plan[0].entries[0].level, Level::Strong);
         assert_eq!(plan[1].topics, vec!["ml_fundamentals.evaluation"]);
         assert_eq!(plan[1].entries[0].level, Level::Weak);
+        assert_eq!(plan[1].entries[0].answered, 4);
+        assert_eq!(plan[1].entries[0].missed.len(), 4);
         for rec in &plan {
             for e in &rec.entries {
                 assert!((1..=RESOURCES_PER_ENTRY).contains(&e.resources.len()));
                 assert!(e.resources.iter().all(|l| l.url.starts_with("https://")));
+                assert!(
+                    e.probability
+                        .is_some_and(|p| (1.0 / 3.0..=1.0).contains(&p))
+                );
             }
         }
     }
 
     #[test]
-    fn one_missed_question_is_flagged_with_little_evidence() {
+    fn one_missed_question_places_its_topic_with_an_honest_probability() {
         let cat = Catalog::builtin().unwrap();
-        let rs = vec![
-            resp("tooling.pandas", 0.0, true),
-            resp("tooling.numpy", 1.0, true),
-        ];
-        let plan = recommend(&cat, &Scorecard::new(&cat, &rs));
+        let mut rs = answers(&cat, "tooling.pandas", &[false]);
+        rs.extend(answers(&cat, "tooling.numpy", &[true]));
+        let plan = plan(&cat, &rs);
         assert_eq!(plan.len(), 1);
         assert_eq!(plan[0].step, 3);
-        assert_eq!(plan[0].entries[0].topic, "tooling.pandas");
-        assert_eq!(plan[0].entries[0].level, Level::NotEnoughEvidence);
+        let e = &plan[0].entries[0];
+        assert_eq!(e.topic, "tooling.pandas");
+        // One answer is not much: the verdict is far from settled.
+        assert!(e.probability.unwrap() < 0.9, "{:?}", e.probability);
     }
 
     #[test]
     fn all_strong_moves_the_plan_to_practice_steps() {
         let cat = Catalog::builtin().unwrap();
-        let mut rs: Vec<Response> = (0..3)
-            .map(|_| resp("maths.statistics", 1.0, true))
-            .collect();
-        rs.push(resp("practice.portfolio", 0.25, false)); // rated 2/5
-        rs.push(resp("practice.networking", 1.0, false)); // rated 5/5
-        let plan = recommend(&cat, &Scorecard::new(&cat, &rs));
+        let mut rs = Vec::new();
+        for t in cat.topics_of("maths") {
+            rs.extend(answers(&cat, &t.id, &[true; 8]));
+        }
+        rs.push(rating(&cat, "practice.portfolio", 2));
+        rs.push(rating(&cat, "practice.networking", 5));
+        let plan = plan(&cat, &rs);
         let steps: Vec<u8> = plan.iter().map(|r| r.step).collect();
         // Portfolio (4) rated low; education (5) and staying current (7) not rated;
         // networking (6) rated 5/5 so it is left out.
@@ -277,6 +326,6 @@ mod tests {
     #[test]
     fn nothing_answered_gives_no_plan() {
         let cat = Catalog::builtin().unwrap();
-        assert!(recommend(&cat, &Scorecard::new(&cat, &[])).is_empty());
+        assert!(plan(&cat, &[]).is_empty());
     }
 }

@@ -6,7 +6,9 @@
 
 use crate::bank::Catalog;
 use crate::evidence::Response;
+use crate::learner::Learner;
 use crate::learner::level::Level;
+use crate::learner::model::Verdict;
 use crate::learner::scorecard::{Scorecard, Stat};
 use crate::plan::{Recommendation, recommend};
 use crate::quiz::{describe_answer, describe_key};
@@ -15,33 +17,7 @@ use serde::{Deserialize, Serialize};
 /// The result format this build writes.
 pub const RESULT_FORMAT_VERSION: u32 = 1;
 
-/// How the questions were chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    /// A fixed form chosen up front; area levels come from mean scores.
-    Fixed,
-    /// Chosen one by one from the answers; area levels come from ability (θ).
-    Adaptive,
-}
-
-/// How the quiz ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Ended {
-    /// Every question was answered or skipped.
-    Completed,
-    /// The person quit early.
-    Quit,
-    /// Input (stdin or the answers file) ended before the quiz did.
-    InputEnded,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BankRef {
-    pub name: String,
-    pub version: String,
-}
+pub use crate::evidence::{AttemptSpec, BankRef, Ended, Mode};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AreaResult {
@@ -82,6 +58,117 @@ pub struct QuestionResult {
     pub bank: String,
     pub bank_version: String,
     pub skipped: bool,
+    /// When it was answered (Unix time, seconds); absent when not recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<i64>,
+}
+
+/// The attempt a result belongs to, when it was recorded in the history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptRef {
+    pub id: String,
+    /// Unix time, seconds.
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    pub spec: AttemptSpec,
+}
+
+/// The learner model's verdict on one area or topic, from every answer in history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerdictResult {
+    /// The area or topic id.
+    pub id: String,
+    pub title: String,
+    /// The area (for a topic: its area; for an area: itself).
+    pub area: String,
+    /// Roadmap step (topics; 0 for areas).
+    #[serde(default)]
+    pub step: u8,
+    /// The most likely level: weak, developing or strong.
+    pub level: Level,
+    /// How sure: the probability of `level`.
+    pub probability: f64,
+    /// Probability of each level.
+    pub probabilities: LevelProbabilities,
+    /// `probability` is at least 95%: more questions are unlikely to change the verdict.
+    pub settled: bool,
+    /// Ability (logits) and its standard error.
+    pub theta: f64,
+    pub se: f64,
+    /// Graded answers behind the verdict, all time.
+    pub answered: usize,
+    pub correct: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LevelProbabilities {
+    pub weak: f64,
+    pub developing: f64,
+    pub strong: f64,
+}
+
+/// What is known about the learner after this attempt (with history: all attempts).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LearnerResult {
+    /// Attempts behind the verdicts.
+    pub attempts: usize,
+    /// Knowledge areas with at least one graded answer, in catalog order.
+    pub areas: Vec<VerdictResult>,
+    /// Topics of those areas, in catalog order, each with its verdict (topics with no
+    /// answers of their own borrow from their area).
+    pub topics: Vec<VerdictResult>,
+}
+
+impl LearnerResult {
+    pub fn new(catalog: &Catalog, learner: &Learner) -> LearnerResult {
+        let mut out = LearnerResult {
+            attempts: learner.attempts,
+            ..LearnerResult::default()
+        };
+        let to_result = |id: &str, title: &str, area: &str, step: u8, v: &Verdict| VerdictResult {
+            id: id.into(),
+            title: title.into(),
+            area: area.into(),
+            step,
+            level: v.level,
+            probability: v.probability,
+            probabilities: LevelProbabilities {
+                weak: v.probabilities[0],
+                developing: v.probabilities[1],
+                strong: v.probabilities[2],
+            },
+            settled: v.settled,
+            theta: v.theta,
+            se: v.se,
+            answered: v.answered,
+            correct: v.correct,
+        };
+        for (area, v) in learner.model.verdicts() {
+            if v.area.answered == 0 {
+                continue;
+            }
+            let title = catalog.area(area).map(|a| a.title.as_str()).unwrap_or("");
+            out.areas.push(to_result(area, title, area, 0, &v.area));
+            let Some(m) = learner.model.area(area) else {
+                continue;
+            };
+            for (t, tv) in m.topics.iter().zip(&v.topics) {
+                let (title, step) = catalog
+                    .topic(t)
+                    .map_or(("", 0), |x| (x.title.as_str(), x.step));
+                out.topics.push(to_result(t, title, area, step, tv));
+            }
+        }
+        out
+    }
+
+    pub fn area(&self, id: &str) -> Option<&VerdictResult> {
+        self.areas.iter().find(|a| a.id == id)
+    }
+
+    pub fn topic(&self, id: &str) -> Option<&VerdictResult> {
+        self.topics.iter().find(|a| a.id == id)
+    }
 }
 
 /// A missed question, written out for people.
@@ -96,11 +183,24 @@ pub struct Missed {
     pub feedback: Vec<String>,
 }
 
+/// How an attempt was run and how it ended.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AttemptFacts {
+    pub seed: u64,
+    pub mode: Mode,
+    pub ended: Ended,
+    /// Questions shown (answered or not).
+    pub asked: usize,
+}
+
 /// Everything about one attempt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuizResult {
     pub format_version: u32,
     pub skillquiz_version: String,
+    /// The history's attempt (absent with `--no-history` and in older results).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt: Option<AttemptRef>,
     pub seed: u64,
     pub mode: Mode,
     pub ended: Ended,
@@ -110,6 +210,10 @@ pub struct QuizResult {
     pub areas: Vec<AreaResult>,
     pub topics: Vec<TopicResult>,
     pub practice: Vec<TopicResult>,
+    /// The learner model's verdicts (absent in results saved before it existed).
+    #[serde(default)]
+    pub learner: LearnerResult,
+    /// The plan, from the learner model.
     pub recommendations: Vec<Recommendation>,
     pub questions: Vec<QuestionResult>,
     pub missed: Vec<Missed>,
@@ -133,20 +237,25 @@ pub enum ResultError {
 }
 
 impl QuizResult {
-    /// Scores `responses` and writes up the result.
+    /// Scores this attempt's `responses`, and writes up the result with the verdicts and
+    /// plan of `learner` (which should include these responses).
     pub fn new(
         catalog: &Catalog,
         responses: &[Response],
-        seed: u64,
-        mode: Mode,
-        ended: Ended,
-        asked: usize,
+        attempt: AttemptFacts,
+        learner: &Learner,
     ) -> QuizResult {
+        let AttemptFacts {
+            seed,
+            mode,
+            ended,
+            asked,
+        } = attempt;
         let mut sc = Scorecard::new(catalog, responses);
         if mode == Mode::Adaptive {
             sc.use_ability_levels();
         }
-        let recommendations = recommend(catalog, &sc);
+        let recommendations = recommend(catalog, learner);
         let topic_result = |s: &Stat| {
             let t = catalog.topic(&s.id);
             TopicResult {
@@ -181,6 +290,7 @@ impl QuizResult {
                 bank: bank.name.clone(),
                 bank_version: bank.version.clone(),
                 skipped: r.skipped(),
+                answered_at: None,
             });
             if r.graded && !r.correct {
                 let picked = match &r.answer {
@@ -211,6 +321,7 @@ impl QuizResult {
         QuizResult {
             format_version: RESULT_FORMAT_VERSION,
             skillquiz_version: env!("CARGO_PKG_VERSION").into(),
+            attempt: None,
             seed,
             mode,
             ended,
@@ -242,6 +353,7 @@ impl QuizResult {
                 .collect(),
             topics: sc.topics.iter().map(topic_result).collect(),
             practice: sc.practice.iter().map(topic_result).collect(),
+            learner: LearnerResult::new(catalog, learner),
             recommendations,
             questions,
             missed,
@@ -279,8 +391,30 @@ impl QuizResult {
                 id: r.id.clone(),
             });
         }
+        // Each answer at the time it was given, read when the attempt ended.
+        let times: Vec<Option<i64>> = self.questions.iter().map(|q| q.answered_at).collect();
+        let end = self
+            .attempt
+            .as_ref()
+            .and_then(|a| a.ended_at)
+            .or_else(|| times.iter().flatten().max().copied())
+            .unwrap_or(0);
+        let timed: Vec<(Response, i64)> = responses
+            .iter()
+            .cloned()
+            .zip(times.iter().map(|t| t.unwrap_or(end)))
+            .collect();
+        let learner = Learner::from_timed(catalog, &timed, end);
         Ok(QuizResult::new(
-            catalog, &responses, self.seed, self.mode, self.ended, self.asked,
+            catalog,
+            &responses,
+            AttemptFacts {
+                seed: self.seed,
+                mode: self.mode,
+                ended: self.ended,
+                asked: self.asked,
+            },
+            &learner,
         ))
     }
 }

@@ -12,7 +12,17 @@ use std::path::Path;
 fn kinds_take(env: &Env) -> Command {
     let mut c = env.cmd();
     c.args([
-        "take", "--mode", "fixed", "--area", "demo", "--count", "6", "--seed", "11", "--json",
+        "take",
+        "--no-history",
+        "--mode",
+        "fixed",
+        "--area",
+        "demo",
+        "--count",
+        "6",
+        "--seed",
+        "11",
+        "--json",
     ])
     .arg("--bank")
     .arg(fixture("good/kinds.ron"));
@@ -87,14 +97,29 @@ fn scripted_quiz_gives_expected_scores_and_plan() {
     let adv = topic("demo.advanced");
     assert!((adv["score"].as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-9);
     assert_eq!(adv["level"], "weak");
-    // Plan: only the weak topic, under its step, with its resource.
+    // The learner model (this quiz alone): the half-right answer counts as wrong, so
+    // both topics have 2 of 3 or fewer fully right and neither is most likely strong.
+    let learner = &r["learner"];
+    assert_eq!(learner["attempts"], 1);
+    let adv_v = find(learner, "topics", "id", "demo.advanced");
+    assert_eq!(adv_v["answered"], 3);
+    assert_eq!(adv_v["correct"], 1);
+    let p = adv_v["probability"].as_f64().unwrap();
+    assert!((1.0 / 3.0..1.0).contains(&p), "{p}");
+    // Plan: each topic under its step, foundations first, with its resource.
     let recs = r["recommendations"].as_array().unwrap();
-    assert_eq!(recs.len(), 1);
-    assert_eq!(recs[0]["step"], 2);
-    assert_eq!(recs[0]["title"], "Core machine learning");
-    assert_eq!(recs[0]["topics"], serde_json::json!(["demo.advanced"]));
     assert_eq!(
-        recs[0]["resources"][0]["url"],
+        strings(&r, "recommendations", "title"),
+        [
+            "Foundations: mathematics and programming",
+            "Core machine learning"
+        ]
+    );
+    assert_eq!(recs[1]["step"], 2);
+    assert_eq!(recs[1]["topics"], serde_json::json!(["demo.advanced"]));
+    assert_eq!(recs[1]["entries"][0]["level"], adv_v["level"]);
+    assert_eq!(
+        recs[1]["resources"][0]["url"],
         "https://example.org/advanced"
     );
     // Per question: correctness and score.
@@ -664,6 +689,7 @@ fn adaptive_take(env: &Env, answer: &str, extra: &[&str]) -> Value {
         .cmd()
         .args([
             "take",
+            "--no-history",
             "--seed",
             "9",
             "--json",
@@ -713,8 +739,11 @@ fn adaptive_take_climbs_for_a_strong_learner_and_reports_ability() {
         10,
         "the SE target is out of reach, so the budget is spent"
     );
-    // After right answers, the most informative questions are the hard ones.
-    assert!(d[d.len() - 3..].iter().all(|x| x == "hard"), "{d:?}");
+    // After right answers, the most informative questions are the harder ones: no easy
+    // question late in the quiz, and more hard ones in the second half than the first.
+    assert!(d[d.len() - 4..].iter().all(|x| x != "easy"), "{d:?}");
+    let hard = |s: &[String]| s.iter().filter(|x| *x == "hard").count();
+    assert!(hard(&d[5..]) > hard(&d[..5]), "{d:?}");
     // Content balancing alternates the two topics.
     let topics: Vec<&str> = strings(&r, "questions", "topic");
     let first = topics.iter().filter(|t| **t == "adapt.first").count();
@@ -756,12 +785,15 @@ fn adaptive_take_descends_for_a_weak_learner_and_plans() {
 #[test]
 fn adaptive_take_stops_when_the_verdict_is_settled() {
     let env = Env::new();
-    // All wrong: the 95% interval soon lies below 0, inside the weak band.
+    // All wrong: both topics are soon at least 95% sure to be weak, and the quiz stops.
     let r = adaptive_take(&env, "f", &[]);
     let n = r["questions"].as_array().unwrap().len();
     assert!(n < 10, "stopped early after {n}");
     assert_eq!(r["ended"], "completed");
-    assert_eq!(r["areas"][0]["settled"], true);
+    for t in r["learner"]["topics"].as_array().unwrap() {
+        assert_eq!(t["settled"], true, "{t}");
+        assert_eq!(t["level"], "weak");
+    }
     // The same seed and answers give the same quiz.
     assert_eq!(adaptive_take(&env, "f", &[])["questions"], r["questions"]);
 }

@@ -7,9 +7,17 @@ use std::path::Path;
 fn skillquiz() -> Command {
     let mut c = Command::cargo_bin("skillquiz").unwrap();
     c.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
-        .env_remove("NO_COLOR");
+        .env_remove("NO_COLOR")
+        .env_remove("SKILLQUIZ_NOW")
+        .env_remove("SKILLQUIZ_DATA_DIR")
+        .arg("--data-dir")
+        .arg(DATA.path());
     c
 }
+
+/// One history for the whole test binary, outside the repository.
+static DATA: std::sync::LazyLock<tempfile::TempDir> =
+    std::sync::LazyLock::new(|| tempfile::tempdir().unwrap());
 
 fn stdout(c: &mut Command) -> String {
     let out = c.output().unwrap();
@@ -31,7 +39,16 @@ fn help_text() {
 fn report_text() {
     let text = stdout(
         skillquiz()
-            .args(["take", "--mode", "fixed", "--area", "demo", "--seed", "11"])
+            .args([
+                "take",
+                "--no-history",
+                "--mode",
+                "fixed",
+                "--area",
+                "demo",
+                "--seed",
+                "11",
+            ])
             .args(["--answers", "-"])
             .args(["--bank", "tests/fixtures/good/kinds.ron"])
             .write_stdin("t\na\na\n1/3\n9e4\nunderfit\n"),

@@ -16,10 +16,11 @@ pub use answer::{
 };
 
 use crate::bank::{Catalog, Kind, Question};
+use crate::learner::model::LearnerModel;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 /// What the caller asks for. Empty `areas` and `topics` mean every knowledge area, plus
 /// one self-rating item per practice topic at the end.
@@ -44,6 +45,27 @@ impl Default for QuizSpec {
         }
     }
 }
+
+/// What history brings to a new quiz: the learner model at the quiz's start, and the
+/// questions asked in recent attempts (asked again only when a topic has no others).
+#[derive(Debug, Clone)]
+pub struct Prior {
+    pub model: LearnerModel,
+    pub recent: HashSet<String>,
+}
+
+impl Prior {
+    /// No history: every area at its prior, nothing recent.
+    pub fn none(catalog: &Catalog) -> Prior {
+        Prior {
+            model: LearnerModel::empty(catalog, 0),
+            recent: HashSet::new(),
+        }
+    }
+}
+
+/// How many past attempts count as recent for [`Prior::recent`].
+pub const RECENT_ATTEMPTS: usize = 3;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -126,8 +148,19 @@ pub struct Quiz<'c> {
 }
 
 impl<'c> Quiz<'c> {
-    /// Sets up the quiz for `spec`; every random choice comes from `seed`.
+    /// Sets up the quiz for `spec` with no history; every random choice comes from `seed`.
     pub fn new(catalog: &'c Catalog, spec: &QuizSpec, seed: u64) -> Result<Self, QuizError> {
+        Quiz::with_prior(catalog, spec, seed, &Prior::none(catalog))
+    }
+
+    /// Sets up the quiz for `spec`, an adaptive one starting from what `prior` knows. The
+    /// same catalog, spec, seed, prior and answers give the same quiz, question by question.
+    pub fn with_prior(
+        catalog: &'c Catalog,
+        spec: &QuizSpec,
+        seed: u64,
+        prior: &Prior,
+    ) -> Result<Self, QuizError> {
         select::check(catalog, spec)?;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let (slots, adaptive, practice) = match &spec.adaptive {
@@ -142,7 +175,7 @@ impl<'c> Quiz<'c> {
             }
             Some(a) => {
                 let eligible = select::eligible(catalog, spec);
-                let adaptive = adaptive::Adaptive::new(catalog, &eligible, a, spec.count);
+                let adaptive = adaptive::Adaptive::new(catalog, &eligible, a, spec.count, prior);
                 let practice = select::practice(catalog, spec, &mut rng).into();
                 (Vec::new(), Some(adaptive), practice)
             }
@@ -189,10 +222,10 @@ impl<'c> Quiz<'c> {
     }
 
     /// The current ability estimate of each area an adaptive quiz covers.
-    pub fn estimates(&self) -> Vec<(&'c str, crate::irt::Estimate)> {
+    pub fn estimates(&self) -> Vec<(&str, crate::irt::Estimate)> {
         self.adaptive
             .as_ref()
-            .map(|a| a.estimates(self.catalog))
+            .map(|a| a.estimates())
             .unwrap_or_default()
     }
 

@@ -17,10 +17,13 @@ pub fn json(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out).expect("stdout is JSON")
 }
 
-/// The binary with an empty environment, run in `dir`.
+/// The binary with an empty environment, run in `dir`, keeping its history in
+/// `dir/data` (never in the real data directory).
 pub fn skillquiz(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("skillquiz").unwrap();
-    c.current_dir(dir).env_clear();
+    c.current_dir(dir)
+        .env_clear()
+        .env("SKILLQUIZ_DATA_DIR", dir.join("data"));
     c
 }
 

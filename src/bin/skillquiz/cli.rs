@@ -12,6 +12,17 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+/// Where the history database lives.
+#[derive(Debug, Args, Clone, Default)]
+pub struct DataArgs {
+    /// Keep the history database (history.sqlite3) in DIR instead of the platform data
+    /// directory (~/.local/share/skillquiz on Linux).
+    #[arg(long, global = true, env = "SKILLQUIZ_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -24,8 +35,12 @@ pub enum Command {
     List(ListArgs),
     /// Show the seven roadmap steps and their resources.
     Roadmap(BankArgs),
-    /// Re-render the report and plan from a saved `take --json` result.
+    /// The plan from everything you have answered (or from a saved `take --json` result).
     Recommend(RecommendArgs),
+    /// How your ability has moved, attempt by attempt, per area; topic levels and steps.
+    Progress(ProgressArgs),
+    /// List past attempts; show, export, import or forget them.
+    History(HistoryArgs),
     /// Create files for teachers: `new bank FILE --area A` writes a template bank.
     #[command(subcommand)]
     New(crate::teach::NewCommand),
@@ -82,6 +97,12 @@ pub struct TakeArgs {
     /// Print the result as JSON on stdout (nothing else goes to stdout).
     #[arg(long)]
     pub json: bool,
+    /// Do not record this quiz in the history (the report covers this quiz alone).
+    #[arg(long, conflicts_with = "resume")]
+    pub no_history: bool,
+    /// Continue the latest unfinished quiz: same questions, same order, from where it stopped.
+    #[arg(long)]
+    pub resume: bool,
     /// When to show right answers and explanations.
     #[arg(long, value_enum, default_value_t = Feedback::Immediate)]
     pub feedback: Feedback,
@@ -132,12 +153,62 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct RecommendArgs {
-    /// A result saved from `skillquiz take --json` (or - for stdin).
+    /// A result saved from `skillquiz take --json` (or - for stdin). Without it, the plan
+    /// comes from the history.
     #[arg(long, value_name = "RESULT.json")]
-    pub from: PathBuf,
+    pub from: Option<PathBuf>,
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
     pub bank: BankArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub bank: BankArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub command: Option<HistoryCommand>,
+    /// Print the list as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Re-render one attempt's report (ID or the start of it).
+    Show {
+        id: String,
+        /// Print as JSON (the shape of `take --json`).
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        bank: BankArgs,
+    },
+    /// Write every attempt as JSON lines (one `take --json` object per line).
+    Export {
+        /// Write to FILE instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        bank: BankArgs,
+    },
+    /// Add the attempts of an export (attempts already there are skipped).
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Delete one attempt and its answers.
+    Forget { id: String },
 }

@@ -4,19 +4,21 @@
 //! input error; 3 invalid bank files; 101 internal error (a bug).
 
 mod cli;
+mod learn;
 mod prompt;
 mod render;
 mod simulate;
+mod take;
 mod teach;
 
 use clap::Parser;
-use cli::{Cli, Command, Feedback};
+use cli::{Cli, Command};
 use render::Theme;
 use skillquiz::{
     BUILTIN_BANKS, BUILTIN_ROADMAP, BankErrors, Catalog, CatalogBuilder, Diagnostic, Locator,
-    MAX_FILE_BYTES, QuizResult, QuizSpec, Severity,
+    MAX_FILE_BYTES, Severity,
 };
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -28,6 +30,14 @@ enum Failure {
     Banks(BankErrors),
     /// Writing output failed (not a closed pipe): exit 1.
     Output(io::Error),
+    /// The history database cannot be used: exit 4.
+    History(skillquiz::history::HistoryError),
+}
+
+impl From<skillquiz::history::HistoryError> for Failure {
+    fn from(e: skillquiz::history::HistoryError) -> Self {
+        Failure::History(e)
+    }
 }
 
 impl From<io::Error> for Failure {
@@ -45,6 +55,7 @@ impl From<BankErrors> for Failure {
 const EXIT_OUTPUT: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 const EXIT_BANKS: u8 = 3;
+const EXIT_HISTORY: u8 = 4;
 
 fn main() -> ExitCode {
     // A bug must still end in one plain sentence, not a Rust panic message or trace.
@@ -64,6 +75,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
         }
     };
+    prompt::install_interrupt_handler();
     let err_theme = Theme::for_stream(io::stderr().is_terminal());
     match run(cli) {
         Ok(code) => code,
@@ -75,6 +87,15 @@ fn main() -> ExitCode {
         Err(Failure::Usage(msg)) => {
             eprintln!("{} {}", err_theme.bad("error:"), render::clean(&msg));
             ExitCode::from(EXIT_USAGE)
+        }
+        Err(Failure::History(e)) => {
+            eprintln!(
+                "{} {}\n  {}",
+                err_theme.bad("error:"),
+                render::clean(&e.to_string()),
+                history_hint(&e)
+            );
+            ExitCode::from(EXIT_HISTORY)
         }
         Err(Failure::Banks(errs)) => {
             let mut e = io::stderr().lock();
@@ -90,13 +111,41 @@ fn main() -> ExitCode {
     }
 }
 
+/// What to do about a history error, for people.
+fn history_hint(e: &skillquiz::history::HistoryError) -> &'static str {
+    use skillquiz::history::HistoryError as H;
+    match e {
+        H::DataDir { .. } => {
+            "hint: pass --data-dir DIR (or set SKILLQUIZ_DATA_DIR) to keep the history elsewhere, or --no-history to take a quiz without one"
+        }
+        H::Corrupt { .. } => {
+            "hint: the file was left as it is; move it away to start a new history, or pass --data-dir DIR"
+        }
+        H::Locked { .. } => {
+            "hint: another program (a sqlite3 shell?) holds a long write lock; close it and try again"
+        }
+        H::TooNew { .. } => {
+            "hint: a newer skillquiz wrote it and the file was left as it is; upgrade skillquiz, or pass --data-dir DIR"
+        }
+        H::NoSuchAttempt(_) | H::Ambiguous { .. } => {
+            "hint: `skillquiz history` lists the attempts with their ids"
+        }
+        _ => {
+            "hint: the file was left as it is; pass --data-dir DIR or --no-history to go on without it"
+        }
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    let data = cli.data;
     match cli.command {
-        Command::Take(args) => take(args),
+        Command::Take(args) => take::take(args, &data),
         Command::Validate(args) => validate(args),
         Command::List(args) => list(args),
         Command::Roadmap(args) => roadmap(args),
-        Command::Recommend(args) => recommend(args),
+        Command::Recommend(args) => learn::recommend(args, &data),
+        Command::Progress(args) => learn::progress(args, &data),
+        Command::History(args) => learn::history(args, &data),
         Command::New(cmd) => teach::new(cmd),
         Command::Stats(args) => teach::stats(args),
         Command::Import(cmd) => teach::import(cmd),
@@ -107,8 +156,13 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 }
 
 fn load(banks: &cli::BankArgs) -> Result<Catalog, Failure> {
+    load_with(&banks.banks)
+}
+
+/// The built-in banks plus those at `paths`.
+fn load_with(paths: &[std::path::PathBuf]) -> Result<Catalog, Failure> {
     let mut b = CatalogBuilder::builtin();
-    for p in &banks.banks {
+    for p in paths {
         b.add_path(p);
     }
     Ok(b.build()?)
@@ -116,102 +170,6 @@ fn load(banks: &cli::BankArgs) -> Result<Catalog, Failure> {
 
 fn stdout_theme() -> Theme {
     Theme::for_stream(io::stdout().is_terminal())
-}
-
-fn take(args: cli::TakeArgs) -> Result<ExitCode, Failure> {
-    let catalog = load(&args.bank)?;
-    let seed = args
-        .seed
-        .unwrap_or_else(|| rand::random::<u64>() % 1_000_000);
-    let spec = QuizSpec {
-        areas: args.areas.clone(),
-        topics: args.topics.clone(),
-        count: args.count,
-        adaptive: (args.mode == cli::ModeArg::Adaptive).then(|| skillquiz::AdaptiveSpec {
-            se_target: args.target_se,
-            ..skillquiz::AdaptiveSpec::default()
-        }),
-    };
-    if !(args.target_se.is_finite() && args.target_se > 0.0) {
-        return Err(Failure::Usage(format!(
-            "--target-se must be a positive number, not {}",
-            args.target_se
-        )));
-    }
-    let mut quiz =
-        skillquiz::Quiz::new(&catalog, &spec, seed).map_err(|e| Failure::Usage(e.to_string()))?;
-    let stdin_is_terminal = io::stdin().is_terminal();
-    let ended = match &args.answers {
-        Some(path) => {
-            let (name, mut reader): (String, Box<dyn BufRead>) = if path.as_os_str() == "-" {
-                ("<stdin>".into(), Box::new(io::stdin().lock()))
-            } else {
-                let f = std::fs::File::open(path).map_err(|e| {
-                    Failure::Usage(format!("cannot read answers file {}: {e}", path.display()))
-                })?;
-                (path.display().to_string(), Box::new(io::BufReader::new(f)))
-            };
-            prompt::scripted(&mut quiz, &mut reader, &name).map_err(|e| match e {
-                prompt::ScriptError::Bad(b) => Failure::Usage(format!(
-                    "{}:{}: answer `{}` does not fit question `{}`: {}; {}",
-                    b.source, b.line, b.text, b.question, b.reason, b.hint
-                )),
-                prompt::ScriptError::Io { source, err } => {
-                    Failure::Usage(format!("cannot read answers from {source}: {err}"))
-                }
-            })?
-        }
-        None => {
-            // Questions go to stdout, or to stderr when stdout carries the JSON.
-            let (mut ui, theme): (Box<dyn Write>, Theme) = if args.json {
-                (
-                    Box::new(io::stderr()),
-                    Theme::for_stream(io::stderr().is_terminal()),
-                )
-            } else {
-                (Box::new(io::stdout()), stdout_theme())
-            };
-            let show = if args.feedback == Feedback::Immediate {
-                prompt::ShowFeedback::Now
-            } else {
-                prompt::ShowFeedback::Later
-            };
-            let progress = stdin_is_terminal && io::stderr().is_terminal();
-            let mut input = io::stdin().lock();
-            write!(ui, "{}", render::intro(&theme, &quiz))?;
-            let opts = prompt::PromptOptions {
-                theme,
-                show,
-                progress,
-                echo: !stdin_is_terminal,
-            };
-            prompt::interactive(&mut quiz, &catalog, &mut input, &mut ui, &opts).map_err(|e| {
-                if e.kind() == io::ErrorKind::InvalidData {
-                    Failure::Usage(format!("cannot read answers from stdin: {e}"))
-                } else {
-                    Failure::Output(e)
-                }
-            })?
-        }
-    };
-    let mode = if quiz.is_adaptive() {
-        skillquiz::Mode::Adaptive
-    } else {
-        skillquiz::Mode::Fixed
-    };
-    let result = QuizResult::new(&catalog, quiz.responses(), seed, mode, ended, quiz.asked());
-    let mut out = io::stdout().lock();
-    if args.json {
-        write_json(&mut out, &result)?;
-    } else {
-        let show_missed = args.feedback != Feedback::None;
-        write!(
-            out,
-            "{}",
-            render::report(&stdout_theme(), &result, show_missed)
-        )?;
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Reads a text file given on the command line (GIFT, results), refusing huge and non-UTF-8
@@ -427,30 +385,6 @@ fn roadmap(args: cli::BankArgs) -> Result<ExitCode, Failure> {
                 ))
             )?;
         }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn recommend(args: cli::RecommendArgs) -> Result<ExitCode, Failure> {
-    let cat = load(&args.bank)?;
-    let name = args.from.display().to_string();
-    let text = if args.from.as_os_str() == "-" {
-        let mut s = String::new();
-        io::Read::read_to_string(&mut io::stdin(), &mut s)
-            .map_err(|e| Failure::Usage(format!("cannot read the result from stdin: {e}")))?;
-        s
-    } else {
-        read_text(&args.from)?
-    };
-    let saved = QuizResult::from_json(&name, &text).map_err(|e| Failure::Usage(e.to_string()))?;
-    let result = saved
-        .rescore(&cat, &name)
-        .map_err(|e| Failure::Usage(e.to_string()))?;
-    let mut out = io::stdout().lock();
-    if args.json {
-        write_json(&mut out, &result)?;
-    } else {
-        write!(out, "{}", render::report(&stdout_theme(), &result, true))?;
     }
     Ok(ExitCode::SUCCESS)
 }

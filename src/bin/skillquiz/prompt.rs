@@ -4,9 +4,113 @@
 //! re-asked with a hint (a typo never scores); a script gets an error naming the line.
 
 use crate::render::{self, Theme};
-use skillquiz::{Answer, Catalog, Ended, Quiz, parse_answer};
+use skillquiz::history::HistoryError;
+use skillquiz::{Answer, Catalog, Ended, Quiz, Response, parse_answer};
 use std::io::{BufRead, Write};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Instant;
+
+/// Called after each answer is graded, before it is acknowledged on screen: the history
+/// records it here, so an acknowledged answer is a saved one. `seq` is 0-based.
+pub type OnAnswer<'a> = dyn FnMut(usize, &Response) -> Result<(), HistoryError> + 'a;
+
+/// What one read from the person gives.
+pub enum Input {
+    Line(String),
+    /// Input ended (Ctrl-D, or the end of a pipe).
+    End,
+    /// Ctrl-C.
+    Interrupt,
+    Failed(std::io::Error),
+}
+
+/// True while a quiz is running: Ctrl-C then ends the quiz like `q`; at any other time it
+/// stops the program as usual (exit 130).
+static IN_QUIZ: AtomicBool = AtomicBool::new(false);
+static INTERRUPTS: Mutex<Option<Sender<Input>>> = Mutex::new(None);
+
+/// Lines typed by the person, read on a thread of their own so that Ctrl-C can end a
+/// quiz while a read is waiting.
+pub struct Lines {
+    rx: Receiver<Input>,
+}
+
+impl Lines {
+    /// Starts reading stdin and routes Ctrl-C into the same stream.
+    pub fn stdin() -> Lines {
+        let (tx, rx) = channel();
+        if let Ok(mut slot) = INTERRUPTS.lock() {
+            *slot = Some(tx.clone());
+        }
+        std::thread::spawn(move || {
+            let mut input = std::io::stdin().lock();
+            loop {
+                let mut line = String::new();
+                let msg = match input.read_line(&mut line) {
+                    Ok(0) => Input::End,
+                    Ok(_) => Input::Line(line),
+                    Err(e) => Input::Failed(e),
+                };
+                let last = !matches!(msg, Input::Line(_));
+                if tx.send(msg).is_err() || last {
+                    return;
+                }
+            }
+        });
+        Lines { rx }
+    }
+
+    pub fn next(&self) -> Input {
+        self.rx.recv().unwrap_or(Input::End)
+    }
+}
+
+/// Installs the Ctrl-C handler (once, at start).
+pub fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| {
+        if IN_QUIZ.load(Ordering::SeqCst)
+            && let Ok(slot) = INTERRUPTS.lock()
+            && let Some(tx) = slot.as_ref()
+        {
+            let _ = tx.send(Input::Interrupt);
+            return;
+        }
+        std::process::exit(130);
+    });
+}
+
+/// Marks the quiz as running for as long as the guard lives.
+pub struct QuizRunning;
+
+impl QuizRunning {
+    pub fn start() -> QuizRunning {
+        IN_QUIZ.store(true, Ordering::SeqCst);
+        QuizRunning
+    }
+}
+
+impl Drop for QuizRunning {
+    fn drop(&mut self) {
+        IN_QUIZ.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Why an interactive quiz stopped before its end with an error.
+#[derive(Debug)]
+pub enum PromptError {
+    Io(std::io::Error),
+    /// Stdin is not text.
+    Input(std::io::Error),
+    Record(HistoryError),
+}
+
+impl From<std::io::Error> for PromptError {
+    fn from(e: std::io::Error) -> Self {
+        PromptError::Io(e)
+    }
+}
 
 /// A line of an answers file that does not fit its question.
 #[derive(Debug)]
@@ -41,10 +145,11 @@ pub struct PromptOptions {
 pub fn interactive(
     quiz: &mut Quiz,
     catalog: &Catalog,
-    input: &mut dyn BufRead,
+    input: &Lines,
     ui: &mut dyn Write,
     opts: &PromptOptions,
-) -> std::io::Result<Ended> {
+    on_answer: &mut OnAnswer,
+) -> Result<Ended, PromptError> {
     let PromptOptions {
         theme,
         show,
@@ -69,11 +174,21 @@ pub fn interactive(
         let answer = loop {
             write!(ui, "{}", render::prompt_line(theme, &item))?;
             ui.flush()?;
-            let mut line = String::new();
-            if input.read_line(&mut line)? == 0 {
-                writeln!(ui)?;
-                return Ok(Ended::InputEnded);
-            }
+            let line = match input.next() {
+                Input::Line(l) => l,
+                Input::End => {
+                    writeln!(ui)?;
+                    return Ok(Ended::InputEnded);
+                }
+                Input::Interrupt => {
+                    writeln!(ui)?;
+                    return Ok(Ended::Interrupted);
+                }
+                Input::Failed(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    return Err(PromptError::Input(e));
+                }
+                Input::Failed(e) => return Err(PromptError::Io(e)),
+            };
             let text = line.trim();
             if echo {
                 // Input from a pipe is not echoed by a terminal: show it, so a transcript reads well.
@@ -104,7 +219,11 @@ pub fn interactive(
             }
         };
         let seconds = started.elapsed().as_secs_f64();
+        let seq = quiz.responses().len();
         let response = quiz.answer(answer, seconds).cloned();
+        if let Some(r) = &response {
+            on_answer(seq, r).map_err(PromptError::Record)?;
+        }
         if let (Some(r), ShowFeedback::Now) = (response, show) {
             write!(ui, "{}", render::feedback(theme, catalog, &r))?;
         }
@@ -118,6 +237,7 @@ pub fn scripted(
     quiz: &mut Quiz,
     input: &mut dyn BufRead,
     source: &str,
+    on_answer: &mut OnAnswer,
 ) -> Result<Ended, ScriptError> {
     let mut number = 0;
     while let Some(item) = quiz.current() {
@@ -145,7 +265,10 @@ pub fn scripted(
                 }))
             })?
         };
-        quiz.answer(answer, 0.0);
+        let seq = quiz.responses().len();
+        if let Some(r) = quiz.answer(answer, 0.0).cloned() {
+            on_answer(seq, &r).map_err(ScriptError::Record)?;
+        }
     }
     Ok(Ended::Completed)
 }
@@ -154,4 +277,5 @@ pub fn scripted(
 pub enum ScriptError {
     Bad(Box<BadAnswerLine>),
     Io { source: String, err: std::io::Error },
+    Record(HistoryError),
 }

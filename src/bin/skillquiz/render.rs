@@ -49,6 +49,12 @@ impl Theme {
         self.paint(s, Style::new().cyan())
     }
 
+    /// The level's name padded to `width` columns (padding outside the colour codes).
+    pub fn level_padded(&self, level: Level, width: usize) -> String {
+        let pad = width.saturating_sub(level.as_str().chars().count());
+        format!("{}{}", self.level(level), " ".repeat(pad))
+    }
+
     pub fn level(&self, level: Level) -> String {
         let s = level.as_str();
         match level {
@@ -264,7 +270,7 @@ pub fn report(t: &Theme, r: &QuizResult, show_missed: bool) -> String {
     let answered = r.questions.iter().filter(|q| q.response.graded).count();
     let ended = match r.ended {
         skillquiz::Ended::Completed => String::new(),
-        skillquiz::Ended::Quit => " (ended early)".into(),
+        skillquiz::Ended::Quit | skillquiz::Ended::Interrupted => " (ended early)".into(),
         skillquiz::Ended::InputEnded => " (input ended early)".into(),
     };
     let _ = writeln!(
@@ -290,72 +296,19 @@ pub fn report(t: &Theme, r: &QuizResult, show_missed: bool) -> String {
             .map(|a| a.title.chars().count())
             .max()
             .unwrap_or(0);
-        let adaptive = r.mode == skillquiz::Mode::Adaptive;
         for a in &r.areas {
-            let ability = match (a.theta, a.se) {
-                (Some(theta), Some(se)) => format!("ability {theta:+.2} ± {se:.2}"),
-                _ => String::new(),
-            };
             let _ = writeln!(
                 s,
-                "  {:<w$}  {}  {}  {:<19}  {}  {}",
-                clean(&a.title),
+                "  {:<26}  {}  {}  {}",
+                clip(&clean(&a.title), 26),
                 t.accent(&bar(a.score.unwrap_or(0.0), 20)),
                 pct(a.score),
-                t.level(a.level),
-                ability,
                 t.dim(&format!("{} of {} right", a.correct, a.answered)),
             );
         }
-        let thin: Vec<&str> = r
-            .areas
-            .iter()
-            .filter(|a| a.level == Level::NotEnoughEvidence || (adaptive && !a.settled))
-            .map(|a| a.title.as_str())
-            .collect();
-        let _ = writeln!(
-            s,
-            "{}",
-            t.dim(&wrap(
-                &format!(
-                    "Ability is on a logit scale (0 = even odds on a medium question), ± one standard error.{}{}",
-                    if adaptive {
-                        " Levels come from ability: weak below 0, strong from 1.10."
-                    } else {
-                        " Levels come from the mean score."
-                    },
-                    if thin.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            " The evidence is still thin for {}: more questions would sharpen the verdict.",
-                            thin.iter().map(|x| clean(x)).collect::<Vec<_>>().join(", ")
-                        )
-                    }
-                ),
-                WIDTH,
-                "  "
-            ))
-        );
-        s.push('\n');
-        let _ = writeln!(s, "  {}", t.bold("By topic"));
-        let w = r
-            .topics
-            .iter()
-            .map(|x| x.title.chars().count())
-            .max()
-            .unwrap_or(0);
-        for x in &r.topics {
-            let _ = writeln!(
-                s,
-                "    {:<w$}  {}  {}  {}",
-                clean(&x.title),
-                pct(x.score),
-                t.level(x.level),
-                t.dim(&format!("{} of {} right", x.correct, x.answered)),
-            );
-        }
+        let _ = w;
     }
+    s.push_str(&learner(t, &r.learner));
     if !r.practice.is_empty() {
         let _ = writeln!(s, "\n  {}", t.bold("Practice (self-rated, not graded)"));
         for x in &r.practice {
@@ -405,6 +358,293 @@ pub fn report(t: &Theme, r: &QuizResult, show_missed: bool) -> String {
     s
 }
 
+/// "72% sure".
+fn sure(p: f64) -> String {
+    format!("{:>3.0}% sure", (p * 100.0).floor())
+}
+
+/// The learner model's verdicts: every area, then its answered topics.
+pub fn learner(t: &Theme, l: &skillquiz::LearnerResult) -> String {
+    let mut s = String::new();
+    if l.areas.is_empty() {
+        return s;
+    }
+    let answers: usize = l.areas.iter().map(|a| a.answered).sum();
+    let _ = writeln!(
+        s,
+        "\n{}{}",
+        t.bold("Where you stand"),
+        t.dim(&format!(
+            " · from {} quiz(zes), {answers} graded answer(s)",
+            l.attempts
+        ))
+    );
+    for a in &l.areas {
+        let _ = writeln!(
+            s,
+            "\n  {:<26} {}  {}  {}  {}",
+            clip(&clean(&a.title), 26),
+            t.level_padded(a.level, 10),
+            sure(a.probability),
+            settled_mark(t, a.settled),
+            t.dim(&format!(
+                "ability {:+.2} ± {:.2} · {} answered",
+                a.theta, a.se, a.answered
+            )),
+        );
+        let topics: Vec<_> = l.topics.iter().filter(|x| x.area == a.id).collect();
+        let unasked = topics.iter().filter(|x| x.answered == 0).count();
+        for x in topics.iter().filter(|x| x.answered > 0) {
+            let _ = writeln!(
+                s,
+                "    {:<24} {}  {}  {}  {}",
+                clip(&clean(&x.title), 24),
+                t.level_padded(x.level, 10),
+                sure(x.probability),
+                settled_mark(t, x.settled),
+                t.dim(&format!("{} of {} right", x.correct, x.answered)),
+            );
+        }
+        if unasked > 0 {
+            let _ = writeln!(
+                s,
+                "    {}",
+                t.dim(&format!(
+                    "{unasked} topic(s) not asked yet: judged from the rest of the area"
+                ))
+            );
+        }
+    }
+    let _ = writeln!(
+        s,
+        "{}",
+        t.dim(&wrap(
+            "\"72% sure\" is the chance that the level is right, given every answer so far (older answers count less). ✓ marks a settled verdict (95% sure or more); the next quiz asks where verdicts are least settled. Ability: 0 = even odds on a medium question; strong from +1.10.",
+            WIDTH.min(80),
+            "  "
+        ))
+    );
+    s
+}
+
+fn settled_mark(t: &Theme, settled: bool) -> String {
+    if settled { t.good("✓") } else { " ".into() }
+}
+
+/// `s` cut to `width` characters, with an ellipsis when cut.
+fn clip(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut c: String = s.chars().take(width.saturating_sub(1)).collect();
+        c.push('…');
+        c
+    }
+}
+
+/// `recommend` without a result: where the learner stands and the plan.
+pub fn standing(t: &Theme, r: &QuizResult) -> String {
+    let mut s = learner(t, &r.learner);
+    s.push_str(&plan(t, &r.recommendations));
+    s
+}
+
+/// `history`: one line per attempt.
+pub fn history_list(t: &Theme, list: &[skillquiz::history::AttemptSummary]) -> String {
+    let mut s = String::new();
+    if list.is_empty() {
+        let _ = writeln!(
+            s,
+            "No quizzes in the history yet: `skillquiz take` starts one."
+        );
+        return s;
+    }
+    let _ = writeln!(
+        s,
+        "{}",
+        t.bold(&format!(
+            "{:<8}  {:<16}  {:<8}  {:>9}  {:>5}  {}",
+            "id", "started (UTC)", "mode", "questions", "score", "areas"
+        ))
+    );
+    for a in list {
+        let i = &a.info;
+        let areas = if i.spec.areas.is_empty() && i.spec.topics.is_empty() {
+            "all".to_string()
+        } else {
+            i.spec
+                .areas
+                .iter()
+                .chain(&i.spec.topics)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let ended = match i.ended {
+            Some(skillquiz::Ended::Completed) => "",
+            None => " (unfinished)",
+            Some(_) => " (ended early)",
+        };
+        let score = if a.graded > 0 {
+            format!("{:.0}%", 100.0 * a.score_sum / a.graded as f64)
+        } else {
+            "–".into()
+        };
+        let mode = match i.mode {
+            skillquiz::Mode::Adaptive => "adaptive",
+            skillquiz::Mode::Fixed => "fixed",
+        };
+        let _ = writeln!(
+            s,
+            "{:<8}  {:<16}  {:<8}  {:>9}  {:>5}  {}{}",
+            crate::learn::short_id(&i.id),
+            crate::learn::date(i.started_at),
+            mode,
+            a.graded,
+            score,
+            clip(&clean(&areas), 20),
+            t.dim(ended)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "{}",
+        t.dim("`skillquiz history show ID` shows one; `skillquiz progress` shows the trend.")
+    );
+    s
+}
+
+/// Sparkline characters, low to high.
+const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// `progress`: per area a sparkline of ability (on a terminal) or the values (plain), the
+/// change since the first and the previous attempt, topic levels now against before, and
+/// the roadmap steps.
+pub fn progress(t: &Theme, p: &crate::learn::Progress) -> String {
+    let mut s = String::new();
+    if p.attempts == 0 {
+        let _ = writeln!(
+            s,
+            "No quizzes in the history yet: `skillquiz take` starts one."
+        );
+        return s;
+    }
+    let _ = writeln!(
+        s,
+        "{}",
+        t.bold(&format!("Progress over {} quiz(zes)", p.attempts))
+    );
+    let change = |c: &Option<crate::learn::Change>| match c {
+        Some(c) => format!(
+            "{:+.2}{}",
+            c.delta,
+            if c.beyond_noise {
+                " (real)"
+            } else {
+                " (noise)"
+            }
+        ),
+        None => "–".into(),
+    };
+    for a in &p.areas {
+        let last = a.points.last().expect("areas with points only");
+        let _ = writeln!(
+            s,
+            "\n  {:<26} {}  {}  {}",
+            clip(&clean(&a.title), 26),
+            t.level_padded(last.level, 10),
+            sure(last.probability),
+            t.dim(&format!("ability {:+.2} ± {:.2}", last.theta, last.se))
+        );
+        // The last 40 attempts fit an 80-column line.
+        let shown = &a.points[a.points.len().saturating_sub(40)..];
+        if t.color {
+            let line: String = shown
+                .iter()
+                .map(|pt| {
+                    let x = ((pt.theta + 3.0) / 6.0 * 8.0).floor().clamp(0.0, 7.0) as usize;
+                    SPARKS[x]
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "    {}  {}",
+                t.accent(&line),
+                t.dim("ability after each quiz, −3 to +3")
+            );
+        } else {
+            let vals: Vec<String> = shown.iter().map(|pt| format!("{:+.2}", pt.theta)).collect();
+            let _ = writeln!(
+                s,
+                "{}",
+                wrap(
+                    &format!("ability after each quiz: {}", vals.join(" ")),
+                    80,
+                    "    "
+                )
+            );
+        }
+        let _ = writeln!(
+            s,
+            "    {}",
+            t.dim(&format!(
+                "since the first quiz {} · since the previous {}",
+                change(&a.since_first),
+                change(&a.since_previous)
+            ))
+        );
+    }
+    let changed: Vec<_> = p
+        .topics
+        .iter()
+        .filter(|x| x.before.as_ref().is_some_and(|b| b.level != x.now.level))
+        .collect();
+    let _ = writeln!(
+        s,
+        "\n  {}",
+        t.bold("Topics whose level changed in the latest quiz")
+    );
+    if changed.is_empty() {
+        let _ = writeln!(s, "    {}", t.dim("none"));
+    }
+    for x in changed {
+        let b = x.before.as_ref().expect("filtered");
+        let _ = writeln!(
+            s,
+            "    {:<30} {} → {}  {}",
+            clip(&clean(&x.title), 30),
+            t.level(b.level),
+            t.level(x.now.level),
+            t.dim(&sure(x.now.probability))
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n  {}",
+        t.bold("Roadmap steps: topics most likely strong")
+    );
+    for st in &p.steps {
+        let _ = writeln!(
+            s,
+            "    Step {} {:<36} {} of {}",
+            st.step,
+            clip(&clean(&st.title), 36),
+            st.strong,
+            st.topics
+        );
+    }
+    let _ = writeln!(
+        s,
+        "{}",
+        t.dim(&wrap(
+            "A change is real when it is larger than 1.96 times the combined standard error of the two estimates; smaller changes may be noise.",
+            80,
+            "  "
+        ))
+    );
+    s
+}
+
 /// The next-steps plan.
 pub fn plan(t: &Theme, recs: &[Recommendation]) -> String {
     let mut s = String::new();
@@ -430,17 +670,17 @@ pub fn plan(t: &Theme, recs: &[Recommendation]) -> String {
                     None => "not rated yet".into(),
                 }
             } else {
-                let right = e.answered - e.missed.len();
-                let mut ev = format!("{right} of {} right", e.answered);
-                if e.level == Level::NotEnoughEvidence {
-                    ev.push_str(", little evidence so far");
-                }
-                ev
+                format!("{} of {} right", e.correct, e.answered)
             };
-            let level = if e.self_rated {
-                String::new()
-            } else {
-                format!("{} · ", t.level(e.level))
+            let level = match e.probability {
+                Some(p) if !e.self_rated => {
+                    format!(
+                        "{} {} · ",
+                        t.level(e.level),
+                        t.dim(&format!("({})", sure(p).trim()))
+                    )
+                }
+                _ => String::new(),
             };
             let _ = writeln!(
                 s,

@@ -1,0 +1,647 @@
+//! The history store: every attempt and every answer, in one SQLite file.
+//!
+//! The only module that knows SQL. Settings follow what a history that two terminals write
+//! at once needs: WAL (readers never block the writer), `synchronous = FULL` (a committed
+//! answer survives a power cut), a busy timeout, and one transaction per answer, so an
+//! interruption of any kind loses at most the question on screen. Inserts are idempotent
+//! by attempt id and position, so importing the same export twice changes nothing.
+//!
+//! A file that is not a database, is corrupt, is locked past the timeout, or has a newer
+//! schema is an error naming the file; it is never overwritten or recreated.
+
+mod schema;
+
+pub use schema::LATEST as SCHEMA_VERSION;
+
+use crate::evidence::{Answer, AttemptSpec, BankRef, Ended, Mode, Response};
+use crate::learner::model::Evidence;
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The database's file name inside the data directory.
+pub const FILE_NAME: &str = "history.sqlite3";
+
+/// How long a write waits for another process's write to finish.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why the history could not be read or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HistoryError {
+    #[error("cannot use the data directory {dir}: {reason}")]
+    DataDir { dir: PathBuf, reason: String },
+    #[error("{path} is not a skillquiz history database, or it is corrupt ({reason})")]
+    Corrupt { path: PathBuf, reason: String },
+    #[error("{path} is locked by another program for longer than {}s", BUSY_TIMEOUT.as_secs())]
+    Locked { path: PathBuf },
+    #[error("{path} has schema version {found}, newer than this skillquiz knows ({supported})")]
+    TooNew {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("{path}: {operation} failed: {reason}")]
+    Sql {
+        path: PathBuf,
+        operation: &'static str,
+        reason: String,
+    },
+    #[error("no attempt with an id starting `{0}`")]
+    NoSuchAttempt(String),
+    #[error("`{prefix}` matches {count} attempts; give more of the id")]
+    Ambiguous { prefix: String, count: usize },
+}
+
+pub type Result<T, E = HistoryError> = std::result::Result<T, E>;
+
+/// One attempt's row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttemptInfo {
+    pub id: String,
+    /// Unix time, seconds.
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    pub skillquiz_version: String,
+    pub mode: Mode,
+    pub seed: u64,
+    pub spec: AttemptSpec,
+    pub banks: Vec<BankRef>,
+    /// `None` while running, or when the process was killed.
+    pub ended: Option<Ended>,
+}
+
+impl AttemptInfo {
+    /// True when the attempt can be resumed: it did not run to its end.
+    pub fn unfinished(&self) -> bool {
+        self.ended != Some(Ended::Completed)
+    }
+}
+
+/// One answer as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    pub response: Response,
+    pub bank: String,
+    pub bank_version: String,
+    /// Unix time, seconds.
+    pub answered_at: i64,
+}
+
+/// An attempt with its answers in the order given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attempt {
+    pub info: AttemptInfo,
+    pub responses: Vec<Recorded>,
+}
+
+/// A line of `history`: the attempt and its totals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttemptSummary {
+    pub info: AttemptInfo,
+    /// Graded answers (skips included).
+    pub graded: usize,
+    /// Sum of their scores.
+    pub score_sum: f64,
+}
+
+/// The history database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn mode_str(m: Mode) -> &'static str {
+    match m {
+        Mode::Adaptive => "adaptive",
+        Mode::Fixed => "fixed",
+    }
+}
+
+fn ended_str(e: Ended) -> &'static str {
+    match e {
+        Ended::Completed => "completed",
+        Ended::Quit => "quit",
+        Ended::Interrupted => "interrupted",
+        Ended::InputEnded => "input_ended",
+    }
+}
+
+fn parse_ended(s: &str) -> Option<Ended> {
+    Some(match s {
+        "completed" => Ended::Completed,
+        "quit" => Ended::Quit,
+        "interrupted" => Ended::Interrupted,
+        "input_ended" => Ended::InputEnded,
+        _ => return None,
+    })
+}
+
+impl Store {
+    /// Opens (creating if needed) the history in data directory `dir`, which is created
+    /// when missing.
+    pub fn open_dir(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir).map_err(|e| HistoryError::DataDir {
+            dir: dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        Store::open(&dir.join(FILE_NAME))
+    }
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        Store::open_at_version(path, schema::LATEST)
+    }
+
+    /// Opens the database and upgrades it only as far as `version` (tests of upgrades).
+    #[doc(hidden)]
+    pub fn open_at_version(path: &Path, version: u32) -> Result<Store> {
+        let path = path.to_path_buf();
+        let conn = Connection::open(&path).map_err(|e| open_error(&path, e))?;
+        let store = Store { conn, path };
+        store
+            .conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| store.err("setting the busy timeout", e))?;
+        let found: u32 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| store.err("reading the schema version", e))?;
+        if found > schema::LATEST {
+            return Err(HistoryError::TooNew {
+                path: store.path.clone(),
+                found,
+                supported: schema::LATEST,
+            });
+        }
+        let mode: String = store
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| store.err("switching to WAL", e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(HistoryError::DataDir {
+                dir: store.path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+                reason: format!("the database cannot use WAL here (journal mode {mode})"),
+            });
+        }
+        store
+            .conn
+            .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+            .map_err(|e| store.err("setting durability", e))?;
+        store.migrate(found, version)?;
+        Ok(store)
+    }
+
+    fn migrate(&self, from: u32, to: u32) -> Result<()> {
+        for v in from..to {
+            let step = schema::MIGRATIONS[v as usize];
+            let sql = format!(
+                "BEGIN IMMEDIATE; {step}; PRAGMA user_version = {}; COMMIT;",
+                v + 1
+            );
+            if let Err(e) = self.conn.execute_batch(&sql) {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                return Err(self.err("upgrading the schema", e));
+            }
+        }
+        Ok(())
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<u32> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.err("reading the schema version", e))
+    }
+
+    fn err(&self, operation: &'static str, e: rusqlite::Error) -> HistoryError {
+        classify(&self.path, operation, e)
+    }
+
+    /// Records the start of an attempt (no answers yet). An attempt with the same id
+    /// already there is left as it is.
+    pub fn begin(&self, info: &AttemptInfo) -> Result<()> {
+        insert_attempt(&self.conn, info, "INSERT OR IGNORE")
+            .map_err(|e| self.err("recording the attempt", e))?;
+        Ok(())
+    }
+
+    /// Records answer number `seq` (0-based) of attempt `id`, committed at once. Recording
+    /// the same position twice keeps the first.
+    pub fn record(&self, id: &str, seq: usize, r: &Recorded) -> Result<()> {
+        insert_response(&self.conn, id, seq, r, "INSERT OR IGNORE")
+            .map_err(|e| self.err("recording an answer", e))?;
+        Ok(())
+    }
+
+    /// Marks attempt `id` as ended, how and when.
+    pub fn finish(&self, id: &str, ended: Ended, at: i64) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE attempts SET ended = ?2, ended_at = ?3 WHERE id = ?1",
+                params![id, ended_str(ended), at],
+            )
+            .map_err(|e| self.err("recording the end of the attempt", e))?;
+        Ok(())
+    }
+
+    /// Marks attempt `id` as running again (it is being resumed).
+    pub fn reopen(&self, id: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE attempts SET ended = NULL, ended_at = NULL WHERE id = ?1",
+                params![id],
+            )
+            .map_err(|e| self.err("reopening the attempt", e))?;
+        Ok(())
+    }
+
+    fn info_from_row(&self, r: &rusqlite::Row) -> rusqlite::Result<AttemptInfo> {
+        let spec: String = r.get(6)?;
+        let banks: String = r.get(7)?;
+        let mode: String = r.get(4)?;
+        let ended: Option<String> = r.get(8)?;
+        let bad = |what: &str, e: String| {
+            rusqlite::Error::FromSqlConversionFailure(
+                0,
+                rusqlite::types::Type::Text,
+                format!("{what}: {e}").into(),
+            )
+        };
+        Ok(AttemptInfo {
+            id: r.get(0)?,
+            started_at: r.get(1)?,
+            ended_at: r.get(2)?,
+            skillquiz_version: r.get(3)?,
+            mode: if mode == "fixed" {
+                Mode::Fixed
+            } else {
+                Mode::Adaptive
+            },
+            seed: r.get::<_, i64>(5)? as u64,
+            spec: serde_json::from_str(&spec).map_err(|e| bad("spec", e.to_string()))?,
+            banks: serde_json::from_str(&banks).map_err(|e| bad("banks", e.to_string()))?,
+            ended: ended.as_deref().and_then(parse_ended),
+        })
+    }
+
+    const INFO_COLUMNS: &'static str =
+        "id, started_at, ended_at, skillquiz_version, mode, seed, spec, banks, ended";
+
+    /// Every attempt with its totals, oldest first.
+    pub fn attempts(&self) -> Result<Vec<AttemptSummary>> {
+        let sql = format!(
+            "SELECT {}, (SELECT COUNT(*) FROM responses r WHERE r.attempt_id = a.id AND r.graded),
+                    (SELECT TOTAL(score) FROM responses r WHERE r.attempt_id = a.id AND r.graded)
+             FROM attempts a ORDER BY started_at, id",
+            Store::INFO_COLUMNS
+        );
+        let mut st = self
+            .conn
+            .prepare(&sql)
+            .map_err(|e| self.err("listing attempts", e))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(AttemptSummary {
+                    info: self.info_from_row(r)?,
+                    graded: r.get::<_, i64>(9)? as usize,
+                    score_sum: r.get(10)?,
+                })
+            })
+            .map_err(|e| self.err("listing attempts", e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err("listing attempts", e))
+    }
+
+    /// The attempt whose id is `id` or starts with it.
+    pub fn attempt(&self, id: &str) -> Result<Attempt> {
+        let pattern = format!("{}%", id.replace(['%', '_'], ""));
+        let sql = format!(
+            "SELECT {} FROM attempts WHERE id LIKE ?1 LIMIT 2",
+            Store::INFO_COLUMNS
+        );
+        let mut st = self
+            .conn
+            .prepare(&sql)
+            .map_err(|e| self.err("finding the attempt", e))?;
+        let found: Vec<AttemptInfo> = st
+            .query_map([&pattern], |r| self.info_from_row(r))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err("finding the attempt", e))?;
+        match found.len() {
+            0 => Err(HistoryError::NoSuchAttempt(id.to_string())),
+            1 => {
+                let info = found.into_iter().next().expect("one");
+                let responses = self.responses(&info.id)?;
+                Ok(Attempt { info, responses })
+            }
+            _ => {
+                let count: usize = self
+                    .conn
+                    .query_row(
+                        "SELECT COUNT(*) FROM attempts WHERE id LIKE ?1",
+                        [&pattern],
+                        |r| r.get::<_, i64>(0),
+                    )
+                    .map_err(|e| self.err("finding the attempt", e))?
+                    as usize;
+                Err(HistoryError::Ambiguous {
+                    prefix: id.to_string(),
+                    count,
+                })
+            }
+        }
+    }
+
+    /// The answers of attempt `id`, in the order given.
+    pub fn responses(&self, id: &str) -> Result<Vec<Recorded>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT question_id, topic, area, bank, bank_version, answer, score, correct,
+                        graded, seconds, answered_at, choice_order
+                 FROM responses WHERE attempt_id = ?1 ORDER BY seq",
+            )
+            .map_err(|e| self.err("reading answers", e))?;
+        let rows = st
+            .query_map([id], |r| {
+                let answer: String = r.get(5)?;
+                let order: String = r.get(11)?;
+                let conv = |e: serde_json::Error| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        5,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                };
+                Ok(Recorded {
+                    response: Response {
+                        id: r.get(0)?,
+                        topic: r.get(1)?,
+                        area: r.get(2)?,
+                        answer: serde_json::from_str::<Answer>(&answer).map_err(conv)?,
+                        score: r.get(6)?,
+                        correct: r.get(7)?,
+                        graded: r.get(8)?,
+                        order: serde_json::from_str(&order).map_err(conv)?,
+                        seconds: r.get(9)?,
+                    },
+                    bank: r.get(3)?,
+                    bank_version: r.get(4)?,
+                    answered_at: r.get(10)?,
+                })
+            })
+            .map_err(|e| self.err("reading answers", e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err("reading answers", e))
+    }
+
+    /// Every graded answer of attempts that started before `before` (all when `None`),
+    /// oldest first: the learner model's evidence.
+    pub fn evidence(&self, before: Option<i64>) -> Result<Vec<Evidence>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT r.question_id, r.correct, r.answered_at FROM responses r
+                 JOIN attempts a ON a.id = r.attempt_id
+                 WHERE r.graded AND a.started_at < ?1
+                 ORDER BY r.answered_at, a.started_at, r.attempt_id, r.seq",
+            )
+            .map_err(|e| self.err("reading the evidence", e))?;
+        let rows = st
+            .query_map([before.unwrap_or(i64::MAX)], |r| {
+                Ok(Evidence {
+                    question: r.get(0)?,
+                    correct: r.get(1)?,
+                    at: r.get(2)?,
+                })
+            })
+            .map_err(|e| self.err("reading the evidence", e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err("reading the evidence", e))
+    }
+
+    /// The questions asked in the last `attempts` attempts that started before `before`.
+    pub fn recent_questions(
+        &self,
+        attempts: usize,
+        before: Option<i64>,
+    ) -> Result<HashSet<String>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT DISTINCT question_id FROM responses WHERE attempt_id IN
+                 (SELECT id FROM attempts WHERE started_at < ?1
+                  ORDER BY started_at DESC, id DESC LIMIT ?2)",
+            )
+            .map_err(|e| self.err("reading recent questions", e))?;
+        let rows = st
+            .query_map(params![before.unwrap_or(i64::MAX), attempts as i64], |r| {
+                r.get::<_, String>(0)
+            })
+            .map_err(|e| self.err("reading recent questions", e))?;
+        rows.collect::<rusqlite::Result<HashSet<_>>>()
+            .map_err(|e| self.err("reading recent questions", e))
+    }
+
+    /// The responses of the last `attempts` attempts, oldest first.
+    pub fn recent_responses(&self, attempts: usize) -> Result<Vec<Response>> {
+        let ids: Vec<String> = {
+            let mut st = self
+                .conn
+                .prepare("SELECT id FROM attempts ORDER BY started_at DESC, id DESC LIMIT ?1")
+                .map_err(|e| self.err("reading recent attempts", e))?;
+            st.query_map([attempts as i64], |r| r.get(0))
+                .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
+                .map_err(|e| self.err("reading recent attempts", e))?
+        };
+        let mut out = Vec::new();
+        for id in ids.iter().rev() {
+            out.extend(self.responses(id)?.into_iter().map(|r| r.response));
+        }
+        Ok(out)
+    }
+
+    /// How many attempts there are.
+    pub fn attempt_count(&self) -> Result<usize> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM attempts", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as usize)
+            .map_err(|e| self.err("counting attempts", e))
+    }
+
+    /// Every graded answer with its attempt id, attempts in the order they started and
+    /// answers in the order given: what `progress` replays.
+    pub fn evidence_by_attempt(&self) -> Result<Vec<(String, Evidence)>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT r.attempt_id, r.question_id, r.correct, r.answered_at FROM responses r
+                 JOIN attempts a ON a.id = r.attempt_id
+                 WHERE r.graded ORDER BY a.started_at, a.id, r.seq",
+            )
+            .map_err(|e| self.err("reading the evidence", e))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    Evidence {
+                        question: r.get(1)?,
+                        correct: r.get(2)?,
+                        at: r.get(3)?,
+                    },
+                ))
+            })
+            .map_err(|e| self.err("reading the evidence", e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err("reading the evidence", e))
+    }
+
+    /// The latest attempt that did not run to its end, if any.
+    pub fn latest_unfinished(&self) -> Result<Option<AttemptInfo>> {
+        let sql = format!(
+            "SELECT {} FROM attempts WHERE ended IS NULL OR ended != 'completed'
+             ORDER BY started_at DESC, id DESC LIMIT 1",
+            Store::INFO_COLUMNS
+        );
+        self.conn
+            .query_row(&sql, [], |r| self.info_from_row(r))
+            .optional()
+            .map_err(|e| self.err("finding an unfinished attempt", e))
+    }
+
+    /// Deletes attempt `id` (or the one its prefix names) with its answers; returns the
+    /// full id.
+    pub fn forget(&self, id: &str) -> Result<String> {
+        let full = self.attempt(id)?.info.id;
+        self.conn
+            .execute("DELETE FROM attempts WHERE id = ?1", [&full])
+            .map_err(|e| self.err("forgetting the attempt", e))?;
+        Ok(full)
+    }
+
+    /// Adds a whole attempt (from an export) in one transaction; returns false, changing
+    /// nothing, when an attempt with its id is already there.
+    pub fn import(&mut self, a: &Attempt) -> Result<bool> {
+        let exists: bool = self
+            .conn
+            .query_row(
+                "SELECT EXISTS(SELECT 1 FROM attempts WHERE id = ?1)",
+                [&a.info.id],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err("importing", e))?;
+        if exists {
+            return Ok(false);
+        }
+        let path = self.path.clone();
+        let fail = |e| classify(&path, "importing", e);
+        let tx = self.conn.transaction().map_err(fail)?;
+        insert_attempt(&tx, &a.info, "INSERT").map_err(fail)?;
+        for (seq, r) in a.responses.iter().enumerate() {
+            insert_response(&tx, &a.info.id, seq, r, "INSERT").map_err(fail)?;
+        }
+        tx.commit().map_err(fail)?;
+        Ok(true)
+    }
+}
+
+fn insert_attempt(conn: &Connection, info: &AttemptInfo, verb: &str) -> rusqlite::Result<usize> {
+    let spec = serde_json::to_string(&info.spec).expect("a spec serializes");
+    let banks = serde_json::to_string(&info.banks).expect("bank refs serialize");
+    conn.execute(
+        &format!(
+            "{verb} INTO attempts
+             (id, started_at, ended_at, skillquiz_version, mode, seed, spec, banks, ended)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        ),
+        params![
+            info.id,
+            info.started_at,
+            info.ended_at,
+            info.skillquiz_version,
+            mode_str(info.mode),
+            info.seed as i64,
+            spec,
+            banks,
+            info.ended.map(ended_str),
+        ],
+    )
+}
+
+fn insert_response(
+    conn: &Connection,
+    id: &str,
+    seq: usize,
+    r: &Recorded,
+    verb: &str,
+) -> rusqlite::Result<usize> {
+    let resp = &r.response;
+    conn.execute(
+        &format!(
+            "{verb} INTO responses
+             (attempt_id, seq, question_id, topic, area, bank, bank_version, answer, score,
+              correct, graded, seconds, answered_at, choice_order)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+        ),
+        params![
+            id,
+            seq as i64,
+            resp.id,
+            resp.topic,
+            resp.area,
+            r.bank,
+            r.bank_version,
+            serde_json::to_string(&resp.answer).expect("an answer serializes"),
+            resp.score,
+            resp.correct,
+            resp.graded,
+            resp.seconds,
+            r.answered_at,
+            serde_json::to_string(&resp.order).expect("an order serializes"),
+        ],
+    )
+}
+
+fn open_error(path: &Path, e: rusqlite::Error) -> HistoryError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::CannotOpen)
+        | Some(ErrorCode::ReadOnly)
+        | Some(ErrorCode::PermissionDenied) => HistoryError::DataDir {
+            dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+            reason: format!("cannot open {} for writing ({e})", path.display()),
+        },
+        _ => classify(path, "opening", e),
+    }
+}
+
+fn classify(path: &Path, operation: &'static str, e: rusqlite::Error) -> HistoryError {
+    let path = path.to_path_buf();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => HistoryError::Corrupt {
+            path,
+            reason: e.to_string(),
+        },
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+            HistoryError::Locked { path }
+        }
+        Some(ErrorCode::ReadOnly)
+        | Some(ErrorCode::CannotOpen)
+        | Some(ErrorCode::PermissionDenied) => HistoryError::DataDir {
+            dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+            reason: format!("{} cannot be written ({e})", path.display()),
+        },
+        _ => HistoryError::Sql {
+            path,
+            operation,
+            reason: e.to_string(),
+        },
+    }
+}

@@ -1,0 +1,44 @@
+//! The history database's schema, as numbered upgrade steps.
+//!
+//! `PRAGMA user_version` holds the number of steps applied. Opening a database applies the
+//! missing steps in order, each in its own transaction; a database with a higher number
+//! than [`LATEST`] was written by a newer skillquiz and is refused, untouched.
+
+/// Upgrade step `i` (0-based) takes the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: attempts and their responses.
+    "CREATE TABLE attempts (
+        id                TEXT PRIMARY KEY,
+        started_at        INTEGER NOT NULL,  -- Unix time, seconds (UTC)
+        ended_at          INTEGER,           -- NULL while running, or when killed
+        skillquiz_version TEXT NOT NULL,
+        mode              TEXT NOT NULL,     -- adaptive | fixed
+        seed              INTEGER NOT NULL,  -- the u64 seed's bits
+        spec              TEXT NOT NULL,     -- JSON: areas, topics, count, target_se, bank_paths
+        banks             TEXT NOT NULL,     -- JSON: [{name, version}]
+        ended             TEXT               -- completed | quit | interrupted | input_ended; NULL: unfinished
+    );
+    CREATE TABLE responses (
+        attempt_id   TEXT NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+        seq          INTEGER NOT NULL,       -- 0-based position in the attempt
+        question_id  TEXT NOT NULL,
+        topic        TEXT NOT NULL,
+        area         TEXT NOT NULL,
+        bank         TEXT NOT NULL,
+        bank_version TEXT NOT NULL,
+        answer       TEXT NOT NULL,          -- JSON, as in `take --json`
+        score        REAL NOT NULL,
+        correct      INTEGER NOT NULL,
+        graded       INTEGER NOT NULL,
+        seconds      REAL NOT NULL,
+        answered_at  INTEGER NOT NULL,       -- Unix time, seconds (UTC)
+        choice_order TEXT NOT NULL,          -- JSON: display position -> file index
+        PRIMARY KEY (attempt_id, seq)
+    );",
+    // 2: the look-ups `take` and `progress` make on every start.
+    "CREATE INDEX responses_by_time ON responses (graded, answered_at);
+     CREATE INDEX attempts_by_start ON attempts (started_at);",
+];
+
+/// The schema version this build writes.
+pub const LATEST: u32 = MIGRATIONS.len() as u32;
