@@ -645,3 +645,145 @@ fn classify(path: &Path, operation: &'static str, e: rusqlite::Error) -> History
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(id: &str, started_at: i64) -> AttemptInfo {
+        AttemptInfo {
+            id: id.into(),
+            started_at,
+            ended_at: None,
+            skillquiz_version: "0.1.0".into(),
+            mode: Mode::Adaptive,
+            seed: u64::MAX - 3,
+            spec: AttemptSpec {
+                areas: vec!["maths".into()],
+                count: 5,
+                ..AttemptSpec::default()
+            },
+            banks: vec![BankRef {
+                name: "maths".into(),
+                version: "1.0".into(),
+            }],
+            ended: None,
+        }
+    }
+
+    fn answer(id: &str, correct: bool, at: i64) -> Recorded {
+        Recorded {
+            response: Response {
+                id: id.into(),
+                topic: "maths.probability".into(),
+                area: "maths".into(),
+                answer: Answer::Choices(vec![2, 0]),
+                score: if correct { 1.0 } else { 0.5 },
+                correct,
+                graded: true,
+                order: vec![2, 0, 1],
+                seconds: 3.5,
+            },
+            bank: "maths".into(),
+            bank_version: "1.0".into(),
+            answered_at: at,
+        }
+    }
+
+    #[test]
+    fn attempts_and_answers_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_dir(dir.path()).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        store.begin(&info("aaaa1111", 100)).unwrap();
+        store
+            .record("aaaa1111", 0, &answer("q1", true, 110))
+            .unwrap();
+        store
+            .record("aaaa1111", 1, &answer("q2", false, 120))
+            .unwrap();
+        // The same position twice keeps the first.
+        store
+            .record("aaaa1111", 1, &answer("q9", true, 130))
+            .unwrap();
+        store.finish("aaaa1111", Ended::Quit, 140).unwrap();
+        let a = store.attempt("aaaa").unwrap();
+        assert_eq!(a.info.seed, u64::MAX - 3);
+        assert_eq!(a.info.ended, Some(Ended::Quit));
+        assert_eq!(a.info.ended_at, Some(140));
+        assert_eq!(
+            a.responses,
+            vec![answer("q1", true, 110), answer("q2", false, 120)]
+        );
+        assert_eq!(store.latest_unfinished().unwrap().unwrap().id, "aaaa1111");
+        let ev = store.evidence(None).unwrap();
+        assert_eq!(ev.len(), 2);
+        assert!(ev[0].correct && !ev[1].correct && ev[1].at == 120);
+        assert!(store.evidence(Some(100)).unwrap().is_empty());
+        assert_eq!(store.recent_questions(1, None).unwrap().len(), 2);
+        // Import is idempotent by id.
+        let mut other = Store::open(&dir.path().join("other.sqlite3")).unwrap();
+        assert!(other.import(&a).unwrap());
+        assert!(!other.import(&a).unwrap());
+        assert_eq!(other.attempt("aaaa1111").unwrap(), a);
+        assert_eq!(store.forget("aa").unwrap(), "aaaa1111");
+        assert!(matches!(
+            store.attempt("aa"),
+            Err(HistoryError::NoSuchAttempt(_))
+        ));
+    }
+
+    #[test]
+    fn upgrades_from_every_earlier_version_keep_the_data() {
+        for from in 0..SCHEMA_VERSION {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(FILE_NAME);
+            {
+                let old = Store::open_at_version(&path, from).unwrap();
+                assert_eq!(old.schema_version().unwrap(), from);
+                if from >= 1 {
+                    old.begin(&info("old", 5)).unwrap();
+                    old.record("old", 0, &answer("q1", true, 6)).unwrap();
+                }
+            }
+            let store = Store::open(&path).unwrap();
+            assert_eq!(
+                store.schema_version().unwrap(),
+                SCHEMA_VERSION,
+                "from {from}"
+            );
+            if from >= 1 {
+                assert_eq!(store.attempt("old").unwrap().responses.len(), 1);
+            }
+            store.begin(&info("new", 7)).unwrap();
+            assert_eq!(
+                store.attempt_count().unwrap(),
+                if from >= 1 { 2 } else { 1 }
+            );
+        }
+    }
+
+    #[test]
+    fn newer_and_corrupt_files_are_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let newer = dir.path().join("newer.sqlite3");
+        {
+            let c = Connection::open(&newer).unwrap();
+            c.execute_batch("CREATE TABLE t(x); PRAGMA user_version = 99;")
+                .unwrap();
+        }
+        let before = std::fs::read(&newer).unwrap();
+        assert!(matches!(
+            Store::open(&newer),
+            Err(HistoryError::TooNew { found: 99, .. })
+        ));
+        assert_eq!(std::fs::read(&newer).unwrap(), before);
+        let junk = dir.path().join("junk.sqlite3");
+        std::fs::write(&junk, vec![0x5a; 8192]).unwrap();
+        assert!(matches!(
+            Store::open(&junk),
+            Err(HistoryError::Corrupt { .. })
+        ));
+        assert_eq!(std::fs::read(&junk).unwrap(), vec![0x5a; 8192]);
+    }
+}
