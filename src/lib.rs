@@ -78,6 +78,9 @@ pub use report::{
     VerdictResult,
 };
 pub use sim::csv::{CsvError, ItemTable, parse_items, parse_thetas, parse_uniforms, read_text};
+pub use sim::sessions::{
+    CalibrationBin, Figures, SessionsConfig, SessionsError, SessionsReport, simulate_sessions,
+};
 pub use sim::{
     LengthStats, SimBank, SimConfig, SimError, SimReport, Simulees, VariableStats, draw_thetas,
     simulate,

@@ -636,6 +636,8 @@ fn class_results(dir: &Path, picks: &[[Pick; 4]]) -> PathBuf {
     let out = sq(dir)
         .args([
             "take",
+            "--mode",
+            "fixed",
             "--area",
             "cls",
             "--count",

@@ -112,8 +112,7 @@ impl Verdict {
             swt += wk * t;
             swtt += wk * t * t;
             // The cell [t − h/2, t + h/2] is split linearly at each cut point.
-            let below = |c: f64| ((c - (t - STEP / 2.0)) / STEP).clamp(0.0, 1.0);
-            let (b_dev, b_strong) = (below(DEVELOPING_THETA), below(STRONG_THETA));
+            let (b_dev, b_strong) = (below(DEVELOPING_THETA, t), below(STRONG_THETA, t));
             bands[0] += wk * b_dev;
             bands[1] += wk * (b_strong - b_dev);
             bands[2] += wk * (1.0 - b_strong);
@@ -207,6 +206,11 @@ pub struct AreaVerdicts {
     pub area: Verdict,
     /// In the order of [`AreaModel::topics`].
     pub topics: Vec<Verdict>,
+}
+
+/// The share of a grid cell centred on `t` that lies below the cut point `c`.
+fn below(c: f64, t: f64) -> f64 {
+    ((c - (t - STEP / 2.0)) / STEP).clamp(0.0, 1.0)
 }
 
 impl AreaModel {

@@ -4,18 +4,22 @@
 //!
 //! The roles are those of [`crate::irt`]:
 //! - start: the learner model as history left it (no history: every area at its prior);
-//! - select: the open topic with the most uncertain level (1 − the probability of its most
-//!   likely level; ties at random), then maximum information at the topic's ability with
-//!   randomesque exposure control among the `top_k` best; questions asked in recent
-//!   attempts only when the topic has no others;
+//! - select: the open area whose level is least certain (1 − the probability of its most
+//!   likely level; ties at random), then its open topic whose level is least certain, then
+//!   the question with the most Fisher information at the topic's current ability, chosen
+//!   at random among the `top_k` best for exposure control; questions asked in recent
+//!   attempts only when the topic has no others. (BENCHMARKS.md measures this against
+//!   choosing the topic first.)
 //! - estimate: the hierarchical model ([`crate::learner::model`]) after every answer;
-//! - stop: a topic closes when its verdict is settled (95%) or its SE reaches the target;
+//! - stop: a topic closes when its verdict becomes settled (95%) during the quiz or its SE
+//!   reaches the target (a topic settled before the quiz began stays open, asked last, so
+//!   that a returning learner is checked again);
 //!   an area when all its topics have closed or it has no questions left; the quiz at its
 //!   item budget.
 
 use super::Prior;
 use crate::bank::Catalog;
-use crate::irt::{Estimate, Item, item_of, top_by_information};
+use crate::irt::{Estimate, Item, information, item_of};
 use crate::learner::model::{AreaModel, AreaVerdicts};
 use rand::{Rng, RngExt};
 
@@ -51,12 +55,15 @@ struct AreaCat {
     available: Vec<bool>,
     /// Asked in a recent attempt.
     recent: Vec<bool>,
+    /// Topics whose verdict was already settled when the quiz began: they are checked
+    /// again (last, having the least uncertainty), since the learner may have changed.
+    settled_at_start: Vec<bool>,
 }
 
 impl AreaCat {
     fn topic_open(&self, t: usize, se_target: f64) -> bool {
         let v = &self.verdicts.topics[t];
-        !v.settled
+        (!v.settled || self.settled_at_start[t])
             && v.se > se_target
             && (0..self.questions.len()).any(|i| self.available[i] && self.topic_of[i] == t)
     }
@@ -109,8 +116,10 @@ impl Adaptive {
                 .iter()
                 .map(|&i| prior.recent.contains(&catalog.questions[i].id))
                 .collect();
+            let verdicts = model.verdicts();
             areas.push(AreaCat {
-                verdicts: model.verdicts(),
+                settled_at_start: verdicts.topics.iter().map(|v| v.settled).collect(),
+                verdicts,
                 model: model.clone(),
                 available: vec![true; questions.len()],
                 questions,
@@ -139,33 +148,32 @@ impl Adaptive {
             return None;
         }
         let target = self.spec.se_target;
-        let mut best = f64::NEG_INFINITY;
-        let mut ties: Vec<(usize, usize)> = Vec::new();
-        for (a, area) in self.areas.iter().enumerate() {
-            for t in 0..area.verdicts.topics.len() {
-                if !area.topic_open(t, target) {
-                    continue;
-                }
-                let u = area.verdicts.topics[t].uncertainty();
-                if u > best + 1e-9 {
-                    best = u;
-                    ties.clear();
-                }
-                if u >= best - 1e-9 {
-                    ties.push((a, t));
-                }
-            }
-        }
-        if ties.is_empty() {
-            return None;
-        }
-        let (a, t) = ties[rng.random_range(0..ties.len())];
+        // The open area whose level is least certain (ties at random) ...
+        let open_areas: Vec<(usize, f64)> = self
+            .areas
+            .iter()
+            .enumerate()
+            .filter(|(_, area)| (0..area.verdicts.topics.len()).any(|t| area.topic_open(t, target)))
+            .map(|(a, area)| (a, area.verdicts.area.uncertainty()))
+            .collect();
+        let a = pick_most_uncertain(&open_areas, rng)?;
+        // ... then its open topic whose level is least certain ...
         let area = &self.areas[a];
+        let open_topics: Vec<(usize, f64)> = (0..area.verdicts.topics.len())
+            .filter(|&t| area.topic_open(t, target))
+            .map(|t| (t, area.verdicts.topics[t].uncertainty()))
+            .collect();
+        let t = pick_most_uncertain(&open_topics, rng)?;
+        // ... then the question most informative at the topic's ability.
         let theta = area.verdicts.topics[t].theta;
         let in_topic = |i: usize| area.available[i] && area.topic_of[i] == t;
         let fresh = (0..area.questions.len()).any(|i| in_topic(i) && !area.recent[i]);
-        let eligible = |i: usize| in_topic(i) && (!fresh || !area.recent[i]);
-        let best = top_by_information(&area.items, &[], theta, self.spec.top_k, eligible);
+        let mut best: Vec<(f64, usize)> = (0..area.questions.len())
+            .filter(|&i| in_topic(i) && (!fresh || !area.recent[i]))
+            .map(|i| (information(theta, &area.items[i]), i))
+            .collect();
+        best.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        best.truncate(self.spec.top_k);
         let (_, i) = best[rng.random_range(0..best.len())];
         let area = &mut self.areas[a];
         area.available[i] = false;
@@ -205,4 +213,19 @@ impl Adaptive {
     pub(super) fn max_items(&self) -> usize {
         self.max_items
     }
+}
+
+/// The candidate with the largest uncertainty; ties (within 1e-9) at random. `None` when
+/// there is no candidate.
+fn pick_most_uncertain<R: Rng>(candidates: &[(usize, f64)], rng: &mut R) -> Option<usize> {
+    let top = candidates
+        .iter()
+        .map(|c| c.1)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let ties: Vec<usize> = candidates
+        .iter()
+        .filter(|c| c.1 >= top - 1e-9)
+        .map(|c| c.0)
+        .collect();
+    (!ties.is_empty()).then(|| ties[rng.random_range(0..ties.len())])
 }

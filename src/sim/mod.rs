@@ -9,6 +9,7 @@
 //! number of threads. The library reads no clock: callers time the run.
 
 pub mod csv;
+pub mod sessions;
 
 use crate::irt::{Cat, Estimate, Grid, Item, Pool, Selector, StopRule, probability};
 use rand::{RngExt, SeedableRng};

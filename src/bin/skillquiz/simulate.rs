@@ -81,6 +81,22 @@ pub struct SimulateArgs {
     /// Worker threads (default: the number of cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Simulate learners through K default quizzes each (of --length questions), with the
+    /// real learner model and history, against the same sessions without history, one
+    /// quiz as long as all K, and per-topic scores. --simulees sets the learners.
+    #[arg(long, value_name = "K")]
+    pub sessions: Option<usize>,
+    /// With --sessions: growth of every true area ability between sessions (logits).
+    #[arg(
+        long,
+        default_value_t = 0.0,
+        value_name = "G",
+        allow_negative_numbers = true
+    )]
+    pub growth: f64,
+    /// With --sessions: days between sessions.
+    #[arg(long, default_value_t = 7.0, value_name = "D")]
+    pub days: f64,
     /// Print the figures as JSON.
     #[arg(long)]
     pub json: bool,
@@ -219,6 +235,9 @@ struct JsonReport<'a> {
 }
 
 pub fn run(args: SimulateArgs) -> Result<std::process::ExitCode, Failure> {
+    if let Some(k) = args.sessions {
+        return sessions(&args, k);
+    }
     if args.top_k == 0 {
         return Err(input("--top-k must be at least 1"));
     }
@@ -331,5 +350,140 @@ pub fn run(args: SimulateArgs) -> Result<std::process::ExitCode, Failure> {
         100.0 * report.max_exposure
     )?;
     writeln!(out, "  wall time {:.3} s ({threads} threads)", wall)?;
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// The upper bound on learners × sessions × questions, to keep a mistyped flag from
+/// running for hours.
+const MAX_SESSION_WORK: usize = 50_000_000;
+
+fn sessions(args: &SimulateArgs, k: usize) -> Result<std::process::ExitCode, Failure> {
+    if args.items_csv.is_some() || args.thetas_csv.is_some() || args.uniforms_csv.is_some() {
+        return Err(input(
+            "--sessions simulates learners on question banks; it takes no CSV inputs",
+        ));
+    }
+    if !(args.growth.is_finite() && args.days.is_finite() && args.days >= 0.0) {
+        return Err(input("--growth must be a number and --days a number ≥ 0"));
+    }
+    let learners = args.simulees.unwrap_or(1000);
+    if learners.saturating_mul(k).saturating_mul(args.length) > MAX_SESSION_WORK {
+        return Err(input(format!(
+            "--simulees × --sessions × --length is more than {MAX_SESSION_WORK} answers"
+        )));
+    }
+    let mut cat = load(&args.bank)?;
+    if !args.areas.is_empty() {
+        for a in &args.areas {
+            if cat.area(a).is_none() {
+                return Err(input(format!("unknown area `{a}`")));
+            }
+        }
+        cat.areas.retain(|a| args.areas.contains(&a.id));
+    }
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let cfg = skillquiz::SessionsConfig {
+        learners,
+        sessions: k,
+        count: args.length,
+        growth: args.growth,
+        days_between: args.days,
+        seed: args.seed,
+        threads,
+    };
+    let bar = if io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(learners as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let started = Instant::now();
+    let r = skillquiz::simulate_sessions(&cat, &cfg, &|done| bar.set_position(done as u64))
+        .map_err(input)?;
+    let wall = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let mut out = io::stdout().lock();
+    if args.json {
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            seed: u64,
+            threads: usize,
+            #[serde(flatten)]
+            report: &'a skillquiz::SessionsReport,
+            wall_seconds: f64,
+        }
+        crate::write_json(
+            &mut out,
+            &Doc {
+                seed: args.seed,
+                threads,
+                report: &r,
+                wall_seconds: wall,
+            },
+        )?;
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
+    let pct = |x: f64| format!("{:5.1}%", 100.0 * x);
+    writeln!(
+        out,
+        "{} learners, {} sessions of {} questions, {} days apart, growth {:+} per session, seed {}",
+        r.learners, r.sessions, r.count, r.days_between, r.growth, args.seed
+    )?;
+    writeln!(
+        out,
+        "\n  most likely level right    with history          each quiz alone     per-topic scores"
+    )?;
+    writeln!(
+        out,
+        "  session  asked      areas  topics settled     areas  topics          topics"
+    )?;
+    for (s, (h, a)) in r.with_history.iter().zip(&r.alone).enumerate() {
+        writeln!(
+            out,
+            "  {:>7}  {:>5.1}     {}  {}  {}    {}  {}          {}",
+            s + 1,
+            h.questions,
+            pct(h.area_accuracy),
+            pct(h.topic_accuracy),
+            pct(h.topic_settled),
+            pct(a.area_accuracy),
+            pct(a.topic_accuracy),
+            pct(r.scores_topic_accuracy[s])
+        )?;
+    }
+    writeln!(
+        out,
+        "\n  one quiz of {} questions ({:.1} asked): areas {}, topics {}, topics settled {}",
+        r.count * r.sessions,
+        r.long.questions,
+        pct(r.long.area_accuracy),
+        pct(r.long.topic_accuracy),
+        pct(r.long.topic_settled)
+    )?;
+    let last = r.with_history.last().expect("at least one session");
+    writeln!(
+        out,
+        "\n  calibration after session {} (areas and topics): said → right (verdicts)",
+        r.sessions
+    )?;
+    for b in &last.calibration {
+        writeln!(
+            out,
+            "    {:>3.0}–{:<3.0}%  {}  →  {}  ({})",
+            100.0 * b.lo,
+            100.0 * b.lo + 10.0,
+            pct(b.said),
+            pct(b.right),
+            b.count
+        )?;
+    }
+    writeln!(
+        out,
+        "  settled verdicts right: {}\n  wall time {:.2} s ({threads} threads)",
+        pct(last.settled_right),
+        wall
+    )?;
     Ok(std::process::ExitCode::SUCCESS)
 }
