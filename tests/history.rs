@@ -520,3 +520,103 @@ fn is_root() -> bool {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false)
 }
+
+/// A history longer than the chart: the text (computed from the evidence totals, last 40
+/// attempts) must agree with the JSON (every attempt replayed from its answers).
+#[test]
+fn progress_on_a_long_history_agrees_with_the_full_replay() {
+    use skillquiz::history::{Attempt, AttemptInfo, Recorded};
+    use skillquiz::{Answer, AttemptSpec, Catalog, Ended, Mode, Response};
+    let env = Env::new();
+    std::fs::create_dir_all(env.dir.path().join("data")).unwrap();
+    let catalog = Catalog::builtin().unwrap();
+    let graded: Vec<_> = catalog
+        .questions
+        .iter()
+        .filter(|q| q.kind.is_graded())
+        .collect();
+    let mut store = Store::open(&db(&env)).unwrap();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+    for a in 0..60i64 {
+        let t0 = 1_790_000_000 + a * 3 * 86_400;
+        let responses = (0..12)
+            .map(|k| {
+                let q = graded[rng.random_range(0..graded.len())];
+                // Better and better: the chance of a right answer grows with the attempt.
+                let correct = rng.random::<f64>() < 0.2 + 0.01 * a as f64;
+                Recorded {
+                    response: Response {
+                        id: q.id.clone(),
+                        topic: q.topic.clone(),
+                        area: q.area.clone(),
+                        answer: Answer::Skip,
+                        score: f64::from(u8::from(correct)),
+                        correct,
+                        graded: true,
+                        order: Vec::new(),
+                        seconds: 1.0,
+                    },
+                    bank: "b".into(),
+                    bank_version: "1".into(),
+                    answered_at: t0 + k,
+                }
+            })
+            .collect();
+        store
+            .import(&Attempt {
+                info: AttemptInfo {
+                    id: format!("{a:032x}"),
+                    started_at: t0,
+                    ended_at: Some(t0 + 100),
+                    skillquiz_version: "0.1.0".into(),
+                    mode: Mode::Adaptive,
+                    seed: 1,
+                    spec: AttemptSpec::default(),
+                    banks: Vec::new(),
+                    ended: Some(Ended::Completed),
+                },
+                responses,
+            })
+            .unwrap();
+    }
+    drop(store);
+    let out = env.cmd().args(["progress", "--json"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let full = json(&out.stdout);
+    let text = env
+        .cmd()
+        .arg("progress")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("Progress over 60 quiz(zes)"), "{text}");
+    for a in full["areas"].as_array().unwrap() {
+        let points = a["points"].as_array().unwrap();
+        assert_eq!(points.len(), 60);
+        let last = points.last().unwrap();
+        let now = format!(
+            "ability {:+.2} ± {:.2}",
+            last["theta"].as_f64().unwrap(),
+            last["se"].as_f64().unwrap()
+        );
+        assert!(text.contains(&now), "{now} not in\n{text}");
+        let since_first = format!(
+            "since the first quiz {:+.2}",
+            a["since_first"]["delta"].as_f64().unwrap()
+        );
+        assert!(text.contains(&since_first), "{since_first} not in\n{text}");
+        // The plain chart lists the last 40 values.
+        let tail: Vec<String> = points[20..]
+            .iter()
+            .map(|p| format!("{:+.2}", p["theta"].as_f64().unwrap()))
+            .collect();
+        let line = tail.join(" ");
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(&line), "{line} not in\n{text}");
+    }
+}

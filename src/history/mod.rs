@@ -14,7 +14,7 @@ mod schema;
 pub use schema::LATEST as SCHEMA_VERSION;
 
 use crate::evidence::{Answer, AttemptSpec, BankRef, Ended, Mode, Response};
-use crate::learner::model::Evidence;
+use crate::learner::model::{Evidence, HALF_LIFE_DAYS, REFERENCE_TIME, Total, reference_weight};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
 use std::collections::HashSet;
@@ -191,7 +191,84 @@ impl Store {
             .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
             .map_err(|e| store.err("setting durability", e))?;
         store.migrate(found, version)?;
+        if version >= 3 {
+            store.check_totals()?;
+        }
         Ok(store)
+    }
+
+    /// The model constants the totals were computed with.
+    fn totals_key() -> String {
+        format!("half-life {HALF_LIFE_DAYS} days, reference {REFERENCE_TIME}")
+    }
+
+    /// Rebuilds the evidence totals when they were made with other model constants (or
+    /// never, right after the upgrade that added them).
+    fn check_totals(&self) -> Result<()> {
+        let key: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'totals'", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err("reading the evidence totals", e))?;
+        if key.as_deref() == Some(Store::totals_key().as_str()) {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(|e| self.err("rebuilding the evidence totals", e))?;
+        rebuild_totals(&tx).map_err(|e| self.err("rebuilding the evidence totals", e))?;
+        tx.commit()
+            .map_err(|e| self.err("rebuilding the evidence totals", e))
+    }
+
+    /// The learner model's evidence in summed form: every graded answer, per question and
+    /// outcome.
+    pub fn totals(&self) -> Result<Vec<Total>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT question_id, correct, answers, weight FROM evidence_totals WHERE answers > 0")
+            .map_err(|e| self.err("reading the evidence totals", e))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(Total {
+                    question: r.get(0)?,
+                    correct: r.get(1)?,
+                    answers: r.get::<_, i64>(2)? as usize,
+                    weight: r.get(3)?,
+                })
+            })
+            .map_err(|e| self.err("reading the evidence totals", e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err("reading the evidence totals", e))
+    }
+
+    /// The totals without the answers of attempts that started at or after `started_at`:
+    /// the evidence an attempt that started then began with.
+    pub fn totals_before(&self, started_at: i64) -> Result<Vec<Total>> {
+        let mut totals = self.totals()?;
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT r.question_id, r.correct, r.answered_at FROM responses r
+                 JOIN attempts a ON a.id = r.attempt_id
+                 WHERE r.graded AND a.started_at >= ?1",
+            )
+            .map_err(|e| self.err("reading the evidence", e))?;
+        let later = st
+            .query_map([started_at], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, bool>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.err("reading the evidence", e))?;
+        subtract_answers(&mut totals, &later);
+        Ok(totals)
     }
 
     fn migrate(&self, from: u32, to: u32) -> Result<()> {
@@ -236,9 +313,12 @@ impl Store {
     /// Records answer number `seq` (0-based) of attempt `id`, committed at once. Recording
     /// the same position twice keeps the first.
     pub fn record(&self, id: &str, seq: usize, r: &Recorded) -> Result<()> {
-        insert_response(&self.conn, id, seq, r, "INSERT OR IGNORE")
-            .map_err(|e| self.err("recording an answer", e))?;
-        Ok(())
+        let fail = |e| self.err("recording an answer", e);
+        let tx = self.conn.unchecked_transaction().map_err(fail)?;
+        if insert_response(&tx, id, seq, r, "INSERT OR IGNORE").map_err(fail)? == 1 {
+            add_total(&tx, r).map_err(fail)?;
+        }
+        tx.commit().map_err(fail)
     }
 
     /// Marks attempt `id` as ended, how and when.
@@ -317,6 +397,18 @@ impl Store {
             })
             .map_err(|e| self.err("listing attempts", e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err("listing attempts", e))
+    }
+
+    /// Every attempt's id, start and end (Unix seconds), oldest first: cheaper than
+    /// [`Store::attempts`].
+    pub fn attempt_times(&self) -> Result<Vec<(String, i64, Option<i64>)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id, started_at, ended_at FROM attempts ORDER BY started_at, id")
+            .map_err(|e| self.err("listing attempts", e))?;
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(|e| self.err("listing attempts", e))
     }
 
@@ -469,39 +561,26 @@ impl Store {
         Ok(out)
     }
 
+    /// The graded answers `(question, correct, answered_at)` of attempt `id`, in order.
+    pub fn graded_answers(&self, id: &str) -> Result<Vec<(String, bool, i64)>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT question_id, correct, answered_at FROM responses
+                 WHERE attempt_id = ?1 AND graded ORDER BY seq",
+            )
+            .map_err(|e| self.err("reading answers", e))?;
+        st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.err("reading answers", e))
+    }
+
     /// How many attempts there are.
     pub fn attempt_count(&self) -> Result<usize> {
         self.conn
             .query_row("SELECT COUNT(*) FROM attempts", [], |r| r.get::<_, i64>(0))
             .map(|n| n as usize)
             .map_err(|e| self.err("counting attempts", e))
-    }
-
-    /// Every graded answer with its attempt id, attempts in the order they started and
-    /// answers in the order given: what `progress` replays.
-    pub fn evidence_by_attempt(&self) -> Result<Vec<(String, Evidence)>> {
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT r.attempt_id, r.question_id, r.correct, r.answered_at FROM responses r
-                 JOIN attempts a ON a.id = r.attempt_id
-                 WHERE r.graded ORDER BY a.started_at, a.id, r.seq",
-            )
-            .map_err(|e| self.err("reading the evidence", e))?;
-        let rows = st
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    Evidence {
-                        question: r.get(1)?,
-                        correct: r.get(2)?,
-                        at: r.get(3)?,
-                    },
-                ))
-            })
-            .map_err(|e| self.err("reading the evidence", e))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| self.err("reading the evidence", e))
     }
 
     /// The latest attempt that did not run to its end, if any.
@@ -521,9 +600,12 @@ impl Store {
     /// full id.
     pub fn forget(&self, id: &str) -> Result<String> {
         let full = self.attempt(id)?.info.id;
-        self.conn
-            .execute("DELETE FROM attempts WHERE id = ?1", [&full])
-            .map_err(|e| self.err("forgetting the attempt", e))?;
+        let fail = |e| self.err("forgetting the attempt", e);
+        let tx = self.conn.unchecked_transaction().map_err(fail)?;
+        tx.execute("DELETE FROM attempts WHERE id = ?1", [&full])
+            .map_err(fail)?;
+        rebuild_totals(&tx).map_err(fail)?;
+        tx.commit().map_err(fail)?;
         Ok(full)
     }
 
@@ -547,10 +629,92 @@ impl Store {
         insert_attempt(&tx, &a.info, "INSERT").map_err(fail)?;
         for (seq, r) in a.responses.iter().enumerate() {
             insert_response(&tx, &a.info.id, seq, r, "INSERT").map_err(fail)?;
+            add_total(&tx, r).map_err(fail)?;
         }
         tx.commit().map_err(fail)?;
         Ok(true)
     }
+}
+
+/// Adds a graded answer to the evidence totals.
+fn add_total(conn: &Connection, r: &Recorded) -> rusqlite::Result<()> {
+    if !r.response.graded {
+        return Ok(());
+    }
+    conn.execute(
+        "INSERT INTO evidence_totals (question_id, correct, answers, weight) VALUES (?1, ?2, 1, ?3)
+         ON CONFLICT (question_id, correct)
+         DO UPDATE SET answers = answers + 1, weight = weight + excluded.weight",
+        params![
+            r.response.id,
+            r.response.correct,
+            reference_weight(r.answered_at)
+        ],
+    )?;
+    Ok(())
+}
+
+/// Recomputes the evidence totals from every graded answer.
+fn rebuild_totals(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM evidence_totals", [])?;
+    let mut sums: std::collections::BTreeMap<(String, bool), (i64, f64)> = Default::default();
+    {
+        let mut st =
+            conn.prepare("SELECT question_id, correct, answered_at FROM responses WHERE graded")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let s = sums.entry((r.get(0)?, r.get(1)?)).or_default();
+            s.0 += 1;
+            s.1 += reference_weight(r.get(2)?);
+        }
+    }
+    for ((q, correct), (n, w)) in sums {
+        conn.execute(
+            "INSERT INTO evidence_totals (question_id, correct, answers, weight) VALUES (?1, ?2, ?3, ?4)",
+            params![q, correct, n, w],
+        )?;
+    }
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('totals', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [Store::totals_key()],
+    )?;
+    Ok(())
+}
+
+/// Adds the answers `(question, correct, answered_at)` to `totals`.
+pub fn add_answers(totals: &mut Vec<Total>, answers: &[(String, bool, i64)]) {
+    for (q, correct, at) in answers {
+        match totals
+            .iter_mut()
+            .find(|t| t.question == *q && t.correct == *correct)
+        {
+            Some(t) => {
+                t.answers += 1;
+                t.weight += reference_weight(*at);
+            }
+            None => totals.push(Total {
+                question: q.clone(),
+                correct: *correct,
+                answers: 1,
+                weight: reference_weight(*at),
+            }),
+        }
+    }
+}
+
+/// Takes the answers `(question, correct, answered_at)` out of `totals`.
+pub fn subtract_answers(totals: &mut Vec<Total>, answers: &[(String, bool, i64)]) {
+    for (q, correct, at) in answers {
+        if let Some(t) = totals
+            .iter_mut()
+            .find(|t| t.question == *q && t.correct == *correct)
+        {
+            t.answers = t.answers.saturating_sub(1);
+            t.weight = (t.weight - reference_weight(*at)).max(0.0);
+        }
+    }
+    totals.retain(|t| t.answers > 0);
 }
 
 fn insert_attempt(conn: &Connection, info: &AttemptInfo, verb: &str) -> rusqlite::Result<usize> {
@@ -718,6 +882,9 @@ mod tests {
         assert_eq!(store.latest_unfinished().unwrap().unwrap().id, "aaaa1111");
         let ev = store.evidence(None).unwrap();
         assert_eq!(ev.len(), 2);
+        let totals = store.totals().unwrap();
+        assert_eq!(totals.len(), 2);
+        assert!(store.totals_before(100).unwrap().is_empty());
         assert!(ev[0].correct && !ev[1].correct && ev[1].at == 120);
         assert!(store.evidence(Some(100)).unwrap().is_empty());
         assert_eq!(store.recent_questions(1, None).unwrap().len(), 2);
@@ -742,8 +909,15 @@ mod tests {
                 let old = Store::open_at_version(&path, from).unwrap();
                 assert_eq!(old.schema_version().unwrap(), from);
                 if from >= 1 {
-                    old.begin(&info("old", 5)).unwrap();
-                    old.record("old", 0, &answer("q1", true, 6)).unwrap();
+                    // Rows as a build of that version wrote them (the tables of step 1).
+                    old.conn
+                        .execute_batch(
+                            "INSERT INTO attempts VALUES ('old', 5, NULL, '0.1.0', 'adaptive', 1,
+                               '{\"areas\":[],\"topics\":[],\"count\":5}', '[]', NULL);
+                             INSERT INTO responses VALUES ('old', 0, 'q1', 'maths.probability',
+                               'maths', 'maths', '1.0', '\"skip\"', 0.0, 0, 1, 2.0, 6, '[]');",
+                        )
+                        .unwrap();
                 }
             }
             let store = Store::open(&path).unwrap();
@@ -754,6 +928,13 @@ mod tests {
             );
             if from >= 1 {
                 assert_eq!(store.attempt("old").unwrap().responses.len(), 1);
+                // The evidence totals are built from the answers already there.
+                let t = store.totals().unwrap();
+                assert_eq!(t.len(), 1);
+                assert_eq!(
+                    (t[0].question.as_str(), t[0].correct, t[0].answers),
+                    ("q1", false, 1)
+                );
             }
             store.begin(&info("new", 7)).unwrap();
             assert_eq!(

@@ -38,6 +38,18 @@ pub const MIGRATIONS: &[&str] = &[
     // 2: the look-ups `take` and `progress` make on every start.
     "CREATE INDEX responses_by_time ON responses (graded, answered_at);
      CREATE INDEX attempts_by_start ON attempts (started_at);",
+    // 3: per question and outcome, the count and the summed reference weight of the graded
+    // answers (the learner model's evidence, kept up to date with every answer, so that a
+    // quiz starts without reading every answer); `meta` says which model constants the
+    // weights were computed with. Filled from `responses` when opened.
+    "CREATE TABLE evidence_totals (
+        question_id TEXT NOT NULL,
+        correct     INTEGER NOT NULL,
+        answers     INTEGER NOT NULL,
+        weight      REAL NOT NULL,           -- sum of 2^((answered_at - T0) / half-life)
+        PRIMARY KEY (question_id, correct)
+     ) WITHOUT ROWID;
+     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
 ];
 
 /// The schema version this build writes.

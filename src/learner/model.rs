@@ -25,6 +25,7 @@ use crate::bank::Catalog;
 use crate::irt::{Item, item_of, log_likelihood};
 use crate::learner::level::{DEVELOPING_THETA, Level, STRONG_THETA};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Spread τ (SD, logits) of a topic's ability around its area's.
 pub const TOPIC_SPREAD: f64 = 0.5;
@@ -60,6 +61,35 @@ pub fn decay(age_seconds: f64) -> f64 {
     } else {
         0.5f64.powf(age_seconds / (HALF_LIFE_DAYS * DAY))
     }
+}
+
+/// The reference time for [`reference_weight`]: 2020-01-01T00:00:00Z (Unix seconds).
+pub const REFERENCE_TIME: i64 = 1_577_836_800;
+
+/// The weight of evidence given at `at`, relative to [`REFERENCE_TIME`]:
+/// 2^((at − T₀) / half-life). The weight read at time `now` is this divided by
+/// `reference_weight(now)` (see [`weight_at`]), so the history can keep sums of reference
+/// weights as answers come in and the model can read them at any later time without the
+/// answers. Finite for any date before the year 2300.
+pub fn reference_weight(at: i64) -> f64 {
+    2f64.powf((at - REFERENCE_TIME) as f64 / (HALF_LIFE_DAYS * DAY))
+}
+
+/// A sum of reference weights read at `now` (answers after `now` are not expected).
+pub fn weight_at(reference: f64, now: i64) -> f64 {
+    reference / reference_weight(now)
+}
+
+/// All answers to one question with one outcome, summed: what the history keeps for the
+/// model (see [`reference_weight`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Total {
+    pub question: String,
+    pub correct: bool,
+    /// How many answers.
+    pub answers: usize,
+    /// The sum of their reference weights.
+    pub weight: f64,
 }
 
 /// One graded answer as the model sees it.
@@ -179,6 +209,25 @@ impl TopicEvidence {
     }
 }
 
+/// The log-likelihood of one answer to `item` at every point of the topic grid.
+fn item_loglik(item: &Item, correct: bool) -> Vec<f64> {
+    (0..N_TOPIC)
+        .map(|k| log_likelihood(topic_point(k), item, correct))
+        .collect()
+}
+
+/// Log-likelihood vectors by question and outcome, computed once and reused when the same
+/// totals are read many times (`progress`).
+#[derive(Debug, Default)]
+pub struct LoglikCache {
+    /// (question, correct) → (area, topic, log-likelihood on the topic grid); `None` for
+    /// questions the model does not place.
+    map: HashMap<(String, bool), Option<Placed>>,
+}
+
+/// Where an answer goes in the model (area, topic) and its log-likelihood on the grid.
+type Placed = (usize, usize, Vec<f64>);
+
 /// One area: its topics' evidence and the posterior read from it.
 #[derive(Debug, Clone)]
 pub struct AreaModel {
@@ -225,12 +274,32 @@ impl AreaModel {
 
     /// Adds one answer to topic `topic` (index into `topics`) with `weight` in (0, 1].
     pub fn observe(&mut self, topic: usize, item: &Item, correct: bool, weight: f64) {
+        self.observe_many(topic, item, correct, weight, 1);
+    }
+
+    /// Adds `count` answers with the same outcome to the same question, whose weights sum
+    /// to `weight`: the same as adding them one by one.
+    pub fn observe_many(
+        &mut self,
+        topic: usize,
+        item: &Item,
+        correct: bool,
+        weight: f64,
+        count: usize,
+    ) {
+        let ll = item_loglik(item, correct);
+        self.add_loglik(topic, &ll, correct, weight, count);
+    }
+
+    /// Adds `count` answers whose log-likelihood on the topic grid is `ll`, with weights
+    /// summing to `weight`.
+    fn add_loglik(&mut self, topic: usize, ll: &[f64], correct: bool, weight: f64, count: usize) {
         let e = &mut self.evidence[topic];
-        for (k, l) in e.loglik.iter_mut().enumerate() {
-            *l += weight * log_likelihood(topic_point(k), item, correct);
+        for (l, x) in e.loglik.iter_mut().zip(ll) {
+            *l += weight * x;
         }
-        e.answered += 1;
-        e.correct += usize::from(correct);
+        e.answered += count;
+        e.correct += if correct { count } else { 0 };
     }
 
     /// Multiplies the weight of all evidence so far by `factor` (forgetting).
@@ -245,14 +314,20 @@ impl AreaModel {
         self.evidence.iter().map(|e| e.answered).sum()
     }
 
-    /// The posterior of the area and of every topic.
-    pub fn verdicts(&self) -> AreaVerdicts {
-        let offsets = offset_weights();
-        let marginals: Vec<Vec<f64>> = self
-            .evidence
+    fn marginals(&self, offsets: &[f64]) -> Vec<Vec<f64>> {
+        self.evidence
             .iter()
-            .map(|e| e.log_marginal(&offsets))
-            .collect();
+            .map(|e| e.log_marginal(offsets))
+            .collect()
+    }
+
+    /// The area's verdict alone (cheaper than [`AreaModel::verdicts`]).
+    pub fn area_verdict(&self) -> Verdict {
+        self.area_posterior(&self.marginals(&offset_weights())).0
+    }
+
+    /// The area's verdict, its log posterior (max 0) and its posterior weights.
+    fn area_posterior(&self, marginals: &[Vec<f64>]) -> (Verdict, Vec<f64>, Vec<f64>) {
         let mut log_post: Vec<f64> = (0..N_AREA)
             .map(|i| {
                 let t = area_point(i);
@@ -265,6 +340,14 @@ impl AreaModel {
         let answered = self.answered();
         let correct = self.evidence.iter().map(|e| e.correct).sum();
         let area = Verdict::from_weights(area_point, &post, answered, correct);
+        (area, log_post, post)
+    }
+
+    /// The posterior of the area and of every topic.
+    pub fn verdicts(&self) -> AreaVerdicts {
+        let offsets = offset_weights();
+        let marginals = self.marginals(&offsets);
+        let (area, log_post, post) = self.area_posterior(&marginals);
         let topics = self
             .evidence
             .iter()
@@ -323,14 +406,70 @@ impl LearnerModel {
         LearnerModel { areas, as_of: now }
     }
 
-    /// The model of `evidence` (any order) read at `now`. Answers to questions the catalog
-    /// does not know, or to self-ratings, are left out.
+    /// The model of `evidence` (any order) read at `now` (or at the latest answer, if that
+    /// is later). Answers to questions the catalog does not know, or to self-ratings, are
+    /// left out.
     pub fn new(catalog: &Catalog, evidence: &[Evidence], now: i64) -> LearnerModel {
-        let mut m = LearnerModel::empty(catalog, now);
+        let last = evidence.iter().map(|e| e.at).fold(now, i64::max);
+        // Answers to the same question with the same outcome add up before the (costly)
+        // log-likelihood is evaluated.
+        let mut sums: HashMap<(&str, bool), (f64, usize)> = HashMap::new();
         for e in evidence {
-            m.observe(catalog, e);
+            let s = sums.entry((e.question.as_str(), e.correct)).or_default();
+            s.0 += decay((last - e.at) as f64);
+            s.1 += 1;
+        }
+        let mut keyed: Vec<_> = sums.into_iter().collect();
+        keyed.sort_by(|x, y| x.0.cmp(&y.0));
+        let mut m = LearnerModel::empty(catalog, last);
+        for ((question, correct), (weight, count)) in keyed {
+            if let Some((a, t, item)) = m.place(catalog, question) {
+                m.areas[a].observe_many(t, &item, correct, weight, count);
+            }
         }
         m
+    }
+
+    /// The model of the history's totals (see [`Total`]) read at `now`, none of whose
+    /// answers is after `now`.
+    pub fn from_totals(catalog: &Catalog, totals: &[Total], now: i64) -> LearnerModel {
+        LearnerModel::from_totals_cached(catalog, totals, now, &mut LoglikCache::default())
+    }
+
+    /// [`LearnerModel::from_totals`], reusing the log-likelihoods in `cache`.
+    pub fn from_totals_cached(
+        catalog: &Catalog,
+        totals: &[Total],
+        now: i64,
+        cache: &mut LoglikCache,
+    ) -> LearnerModel {
+        let mut m = LearnerModel::empty(catalog, now);
+        for t in totals {
+            // A weight never exceeds 1 an answer, even with a clock set back.
+            let weight = weight_at(t.weight, now).min(t.answers as f64);
+            let entry = cache
+                .map
+                .entry((t.question.clone(), t.correct))
+                .or_insert_with(|| {
+                    m.place(catalog, &t.question)
+                        .map(|(a, topic, item)| (a, topic, item_loglik(&item, t.correct)))
+                });
+            if let Some((a, topic, ll)) = entry {
+                m.areas[*a].add_loglik(*topic, ll, t.correct, weight, t.answers);
+            }
+        }
+        m
+    }
+
+    /// Area index, topic index and item of a graded question of a knowledge area.
+    fn place(&self, catalog: &Catalog, question: &str) -> Option<(usize, usize, Item)> {
+        let q = catalog.question(question)?;
+        if !q.kind.is_graded() {
+            return None;
+        }
+        let a = self.areas.iter().position(|a| a.area == q.area)?;
+        let t = self.areas[a].topics.iter().position(|t| *t == q.topic)?;
+        Some((a, t, item_of(q)))
     }
 
     /// The time the model is read at.
@@ -352,21 +491,12 @@ impl LearnerModel {
     /// reading time moves it forward). Returns false when the question is not a graded
     /// question of a knowledge area in `catalog`.
     pub fn observe(&mut self, catalog: &Catalog, e: &Evidence) -> bool {
-        let Some(q) = catalog.question(&e.question) else {
+        let Some((a, t, item)) = self.place(catalog, &e.question) else {
             return false;
         };
-        if !q.kind.is_graded() {
-            return false;
-        }
         self.advance_to(e.at);
         let weight = decay((self.as_of - e.at) as f64);
-        let Some(area) = self.areas.iter_mut().find(|a| a.area == q.area) else {
-            return false;
-        };
-        let Some(t) = area.topics.iter().position(|t| *t == q.topic) else {
-            return false;
-        };
-        area.observe(t, &item_of(q), e.correct, weight);
+        self.areas[a].observe(t, &item, e.correct, weight);
         true
     }
 
@@ -505,6 +635,59 @@ mod tests {
         inc.advance_to((365.0 * DAY) as i64);
         let a = inc.area("maths").unwrap().verdicts().area;
         assert!((a.se - se_later).abs() < 1e-9 && a.answered == 8);
+    }
+
+    #[test]
+    fn totals_give_the_same_model_as_the_answers() {
+        let cat = crate::bank::Catalog::builtin().unwrap();
+        let qs: Vec<_> = cat
+            .questions
+            .iter()
+            .filter(|q| q.kind.is_graded())
+            .take(40)
+            .collect();
+        let day = DAY as i64;
+        let ev: Vec<Evidence> = (0..200)
+            .map(|i| Evidence {
+                question: qs[i % 40].id.clone(),
+                correct: i % 3 != 0,
+                at: REFERENCE_TIME + 400 * day + (i as i64) * day / 2,
+            })
+            .collect();
+        let now = REFERENCE_TIME + 600 * day;
+        let mut totals: Vec<Total> = Vec::new();
+        for e in &ev {
+            match totals
+                .iter_mut()
+                .find(|t| t.question == e.question && t.correct == e.correct)
+            {
+                Some(t) => {
+                    t.answers += 1;
+                    t.weight += reference_weight(e.at);
+                }
+                None => totals.push(Total {
+                    question: e.question.clone(),
+                    correct: e.correct,
+                    answers: 1,
+                    weight: reference_weight(e.at),
+                }),
+            }
+        }
+        let a = LearnerModel::new(&cat, &ev, now);
+        let b = LearnerModel::from_totals(&cat, &totals, now);
+        let mut c = LearnerModel::empty(&cat, ev[0].at);
+        for e in &ev {
+            c.observe(&cat, e);
+        }
+        c.advance_to(now);
+        for ((x, y), z) in a.verdicts().iter().zip(b.verdicts()).zip(c.verdicts()) {
+            assert!((x.1.area.theta - y.1.area.theta).abs() < 1e-9);
+            assert!((x.1.area.se - z.1.area.se).abs() < 1e-9);
+            assert_eq!(x.1.area.answered, y.1.area.answered);
+            for (p, q) in x.1.topics.iter().zip(&y.1.topics) {
+                assert!((p.probability - q.probability).abs() < 1e-9);
+            }
+        }
     }
 
     #[test]

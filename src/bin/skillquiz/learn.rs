@@ -101,9 +101,9 @@ pub fn date(unix: i64) -> String {
 
 /// Everything the history knows, read at `now`.
 pub fn learner(store: &Store, catalog: &Catalog, now: i64) -> Result<Learner, Failure> {
-    let evidence = store.evidence(None)?;
+    let totals = store.totals()?;
     Ok(Learner {
-        model: LearnerModel::new(catalog, &evidence, now),
+        model: LearnerModel::from_totals(catalog, &totals, now),
         responses: store.recent_responses(PLAN_ATTEMPTS)?,
         attempts: store.attempt_count()?,
     })
@@ -444,12 +444,19 @@ pub struct Progress {
     pub steps: Vec<StepProgress>,
 }
 
-/// Replays the history attempt by attempt.
-pub fn compute_progress(store: &Store, catalog: &Catalog) -> Result<Progress, Failure> {
-    let attempts = store.attempts()?;
-    let evidence = store.evidence_by_attempt()?;
-    let mut model = LearnerModel::empty(catalog, attempts.first().map_or(0, |a| a.info.started_at));
-    let mut areas: Vec<AreaProgress> = model
+/// Attempts shown in the text chart (they fit an 80-column line).
+pub const CHART_POINTS: usize = 40;
+
+/// The learner model after each attempt. With `all`, every attempt is replayed from its
+/// answers (what `--json` gives); otherwise only the first attempt and the last
+/// [`CHART_POINTS`] are computed, from the history's evidence totals, so the cost does not
+/// grow with the length of the history.
+pub fn compute_progress(store: &Store, catalog: &Catalog, all: bool) -> Result<Progress, Failure> {
+    let attempts = store.attempt_times()?;
+    let n = attempts.len();
+    let mut cache = skillquiz::learner::model::LoglikCache::default();
+    let layout = LearnerModel::empty(catalog, 0);
+    let mut areas: Vec<AreaProgress> = layout
         .areas
         .iter()
         .map(|a| AreaProgress {
@@ -463,39 +470,62 @@ pub fn compute_progress(store: &Store, catalog: &Catalog) -> Result<Progress, Fa
             since_previous: None,
         })
         .collect();
-    let mut before: Option<Vec<skillquiz::learner::model::AreaVerdicts>> = None;
-    let mut now_v: Option<Vec<skillquiz::learner::model::AreaVerdicts>> = None;
-    let mut k = 0;
-    let n = attempts.len();
-    for (i, s) in attempts.iter().enumerate() {
-        let mut last = s.info.started_at;
-        while k < evidence.len() && evidence[k].0 == s.info.id {
-            model.observe(catalog, &evidence[k].1);
-            last = last.max(evidence[k].1.at);
-            k += 1;
+    // Which attempts get a point, and the evidence totals before the first of them.
+    let shown: Vec<usize> = if all || n <= CHART_POINTS + 1 {
+        (0..n).collect()
+    } else {
+        std::iter::once(0).chain(n - CHART_POINTS..n).collect()
+    };
+    let answers: Vec<Vec<(String, bool, i64)>> = shown
+        .iter()
+        .map(|&i| store.graded_answers(&attempts[i].0))
+        .collect::<Result<_, _>>()?;
+    let mut totals = if all || n <= CHART_POINTS + 1 {
+        Vec::new()
+    } else {
+        // Everything before the charted run: all totals but its answers.
+        let mut t = store.totals()?;
+        for a in &answers[1..] {
+            skillquiz::history::subtract_answers(&mut t, a);
         }
-        let end = s.info.ended_at.unwrap_or(last).max(last);
-        model.advance_to(end);
-        let verdicts: Vec<_> = model.areas.iter().map(|a| a.verdicts()).collect();
-        for (ap, v) in areas.iter_mut().zip(&verdicts) {
-            if v.area.answered > 0 {
+        t
+    };
+    let mut snapshots: Vec<(i64, LearnerModel)> = Vec::new();
+    for (k, &i) in shown.iter().enumerate() {
+        let (id, started_at, ended_at) = &attempts[i];
+        let last = answers[k].iter().map(|a| a.2).max().unwrap_or(*started_at);
+        let end = ended_at.unwrap_or(last).max(last);
+        let model = if k == 0 && !all && shown.len() > 1 && shown[1] != 1 {
+            // The first attempt on its own (nothing came before it).
+            let mut first = Vec::new();
+            skillquiz::history::add_answers(&mut first, &answers[0]);
+            LearnerModel::from_totals_cached(catalog, &first, end, &mut cache)
+        } else {
+            skillquiz::history::add_answers(&mut totals, &answers[k]);
+            LearnerModel::from_totals_cached(catalog, &totals, end, &mut cache)
+        };
+        for (ap, am) in areas.iter_mut().zip(&model.areas) {
+            if am.answered() > 0 {
+                let v = am.area_verdict();
                 ap.points.push(Point {
-                    attempt: s.info.id.clone(),
+                    attempt: id.clone(),
                     at: end,
-                    theta: v.area.theta,
-                    se: v.area.se,
-                    level: v.area.level,
-                    probability: v.area.probability,
+                    theta: v.theta,
+                    se: v.se,
+                    level: v.level,
+                    probability: v.probability,
                 });
             }
         }
-        if i + 2 == n {
-            before = Some(verdicts.clone());
-        }
-        if i + 1 == n {
-            now_v = Some(verdicts);
+        if k + 2 >= shown.len() {
+            snapshots.push((end, model));
         }
     }
+    let now_v: Option<Vec<skillquiz::learner::model::AreaVerdicts>> = snapshots
+        .last()
+        .map(|(_, m)| m.areas.iter().map(|a| a.verdicts()).collect());
+    let before: Option<Vec<skillquiz::learner::model::AreaVerdicts>> =
+        (snapshots.len() == 2).then(|| snapshots[0].1.areas.iter().map(|a| a.verdicts()).collect());
     areas.retain(|a| !a.points.is_empty());
     for a in &mut areas {
         let p = &a.points;
@@ -516,7 +546,7 @@ pub fn compute_progress(store: &Store, catalog: &Catalog) -> Result<Progress, Fa
         })
         .collect();
     if let Some(now_v) = &now_v {
-        for (ai, am) in model.areas.iter().enumerate() {
+        for (ai, am) in layout.areas.iter().enumerate() {
             for (ti, t) in am.topics.iter().enumerate() {
                 let v = now_v[ai].topics[ti];
                 let topic = catalog.topic(t);
@@ -562,7 +592,7 @@ pub fn compute_progress(store: &Store, catalog: &Catalog) -> Result<Progress, Fa
 pub fn progress(args: cli::ProgressArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
     let cat = load(&args.bank)?;
     let store = open_store(data)?;
-    let p = compute_progress(&store, &cat)?;
+    let p = compute_progress(&store, &cat, args.json)?;
     let mut out = io::stdout().lock();
     if args.json {
         write_json(&mut out, &p)?;

@@ -34,9 +34,9 @@ fn prior_at(store: Option<&Store>, catalog: &Catalog, started_at: i64) -> Result
     let Some(store) = store else {
         return Ok(Prior::none(catalog));
     };
-    let evidence = store.evidence(Some(started_at))?;
+    let totals = store.totals_before(started_at)?;
     Ok(Prior {
-        model: LearnerModel::new(catalog, &evidence, started_at),
+        model: LearnerModel::from_totals(catalog, &totals, started_at),
         recent: store.recent_questions(RECENT_ATTEMPTS, Some(started_at))?,
     })
 }
