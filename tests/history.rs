@@ -620,3 +620,29 @@ fn progress_on_a_long_history_agrees_with_the_full_replay() {
         assert!(flat.contains(&line), "{line} not in\n{text}");
     }
 }
+
+#[test]
+fn ctrl_c_ends_a_scripted_quiz_like_q_too() {
+    let env = Env::new();
+    let mut args = adaptive_args();
+    args.extend(["--json", "--answers", "-"].map(String::from));
+    let mut child = spawn(&env, &args);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"t\nf\n").unwrap();
+    stdin.flush().unwrap();
+    wait_for_answers(&env, 2);
+    Process::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = json(&out.stdout);
+    assert_eq!(r["ended"], "interrupted");
+    assert_eq!(r["questions"].as_array().unwrap().len(), 2);
+}

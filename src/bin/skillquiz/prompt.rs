@@ -9,7 +9,7 @@ use skillquiz::{Answer, Catalog, Ended, Quiz, Response, parse_answer};
 use std::io::{BufRead, Write};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::Instant;
 
 /// Called after each answer is graded, before it is acknowledged on screen: the history
@@ -29,23 +29,32 @@ pub enum Input {
 /// True while a quiz is running: Ctrl-C then ends the quiz like `q`; at any other time it
 /// stops the program as usual (exit 130).
 static IN_QUIZ: AtomicBool = AtomicBool::new(false);
-static INTERRUPTS: Mutex<Option<Sender<Input>>> = Mutex::new(None);
+/// Set by Ctrl-C during a quiz; lines already read after it are not answered.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static INTERRUPTS: Mutex<Option<SyncSender<Input>>> = Mutex::new(None);
 
-/// Lines typed by the person, read on a thread of their own so that Ctrl-C can end a
-/// quiz while a read is waiting.
+/// Lines read ahead at most: a huge answers file is not read into memory.
+const READ_AHEAD: usize = 64;
+
+/// Answer lines (typed, piped or from an answers file), read on a thread of their own so
+/// that Ctrl-C can end a quiz while a read is waiting.
 pub struct Lines {
     rx: Receiver<Input>,
 }
 
 impl Lines {
-    /// Starts reading stdin and routes Ctrl-C into the same stream.
+    /// Starts reading stdin.
     pub fn stdin() -> Lines {
-        let (tx, rx) = channel();
+        Lines::reader(Box::new(std::io::BufReader::new(std::io::stdin())))
+    }
+
+    /// Starts reading `input`, with Ctrl-C routed into the same stream.
+    pub fn reader(mut input: Box<dyn BufRead + Send>) -> Lines {
+        let (tx, rx) = sync_channel(READ_AHEAD);
         if let Ok(mut slot) = INTERRUPTS.lock() {
             *slot = Some(tx.clone());
         }
         std::thread::spawn(move || {
-            let mut input = std::io::stdin().lock();
             loop {
                 let mut line = String::new();
                 let msg = match input.read_line(&mut line) {
@@ -63,7 +72,12 @@ impl Lines {
     }
 
     pub fn next(&self) -> Input {
-        self.rx.recv().unwrap_or(Input::End)
+        let msg = self.rx.recv().unwrap_or(Input::End);
+        if INTERRUPTED.swap(false, Ordering::SeqCst) {
+            Input::Interrupt
+        } else {
+            msg
+        }
     }
 }
 
@@ -74,7 +88,9 @@ pub fn install_interrupt_handler() {
             && let Ok(slot) = INTERRUPTS.lock()
             && let Some(tx) = slot.as_ref()
         {
-            let _ = tx.send(Input::Interrupt);
+            INTERRUPTED.store(true, Ordering::SeqCst);
+            // Wakes a waiting read; when lines are queued, the flag is seen first.
+            let _ = tx.try_send(Input::Interrupt);
             return;
         }
         std::process::exit(130);
@@ -235,20 +251,23 @@ pub fn interactive(
 /// A line that does not fit its question is an error; running out of lines ends the quiz.
 pub fn scripted(
     quiz: &mut Quiz,
-    input: &mut dyn BufRead,
+    input: &Lines,
     source: &str,
     on_answer: &mut OnAnswer,
 ) -> Result<Ended, ScriptError> {
     let mut number = 0;
     while let Some(item) = quiz.current() {
-        let mut line = String::new();
-        let n = input.read_line(&mut line).map_err(|e| ScriptError::Io {
-            source: source.into(),
-            err: e,
-        })?;
-        if n == 0 {
-            return Ok(Ended::InputEnded);
-        }
+        let line = match input.next() {
+            Input::Line(l) => l,
+            Input::End => return Ok(Ended::InputEnded),
+            Input::Interrupt => return Ok(Ended::Interrupted),
+            Input::Failed(err) => {
+                return Err(ScriptError::Io {
+                    source: source.into(),
+                    err,
+                });
+            }
+        };
         number += 1;
         let text = line.trim();
         let answer = if text.is_empty() {

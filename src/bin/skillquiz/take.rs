@@ -11,7 +11,7 @@ use skillquiz::{
     AttemptFacts, AttemptRef, AttemptSpec, BankRef, Catalog, Ended, Learner, LearnerModel, Mode,
     Prior, Quiz, QuizResult, QuizSpec, RECENT_ATTEMPTS,
 };
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 /// An unfinished attempt younger than this is offered for resuming at an interactive take.
@@ -55,7 +55,16 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
         Some(learn::open_store(data)?)
     };
     let interactive = args.answers.is_none();
-    let lines = interactive.then(Lines::stdin);
+    let lines = match &args.answers {
+        None => Lines::stdin(),
+        Some(path) if path.as_os_str() == "-" => Lines::stdin(),
+        Some(path) => {
+            let f = std::fs::File::open(path).map_err(|e| {
+                Failure::Usage(format!("cannot read answers file {}: {e}", path.display()))
+            })?;
+            Lines::reader(Box::new(io::BufReader::new(f)))
+        }
+    };
     let stdin_is_terminal = io::stdin().is_terminal();
     // The attempt to continue: asked for, or offered at an interactive terminal.
     let mut resume: Option<AttemptInfo> = None;
@@ -66,11 +75,11 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
                 Some(unfinished.ok_or_else(|| {
                     Failure::Usage("there is no unfinished quiz to resume".into())
                 })?);
-        } else if let (Some(info), Some(lines), true) = (unfinished, &lines, stdin_is_terminal)
+        } else if let (Some(info), true) = (unfinished, interactive && stdin_is_terminal)
             && clock.now() - info.started_at <= OFFER_RESUME_WITHIN
         {
             let answered = store.responses(&info.id)?.len();
-            if answered > 0 && offer_resume(&info, answered, lines, &clock)? {
+            if answered > 0 && offer_resume(&info, answered, &lines, &clock)? {
                 resume = Some(info);
             }
         }
@@ -169,17 +178,14 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
             )
         };
     let running = prompt::QuizRunning::start();
-    let ended = match (&args.answers, &lines) {
-        (Some(path), _) => {
-            let (name, mut reader): (String, Box<dyn BufRead>) = if path.as_os_str() == "-" {
-                ("<stdin>".into(), Box::new(io::stdin().lock()))
+    let ended = match &args.answers {
+        Some(path) => {
+            let name = if path.as_os_str() == "-" {
+                "<stdin>".to_string()
             } else {
-                let f = std::fs::File::open(path).map_err(|e| {
-                    Failure::Usage(format!("cannot read answers file {}: {e}", path.display()))
-                })?;
-                (path.display().to_string(), Box::new(io::BufReader::new(f)))
+                path.display().to_string()
             };
-            prompt::scripted(&mut quiz, &mut reader, &name, &mut record).map_err(|e| match e {
+            prompt::scripted(&mut quiz, &lines, &name, &mut record).map_err(|e| match e {
                 prompt::ScriptError::Bad(b) => Failure::Usage(format!(
                     "{}:{}: answer `{}` does not fit question `{}`: {}; {}",
                     b.source, b.line, b.text, b.question, b.reason, b.hint
@@ -190,7 +196,7 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
                 prompt::ScriptError::Record(e) => Failure::History(e),
             })?
         }
-        (None, Some(lines)) => {
+        None => {
             // Questions go to stdout, or to stderr when stdout carries the JSON.
             let (mut ui, theme): (Box<dyn Write>, Theme) = if args.json {
                 (
@@ -215,7 +221,7 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
                 progress,
                 echo: !stdin_is_terminal,
             };
-            prompt::interactive(&mut quiz, &catalog, lines, &mut ui, &opts, &mut record).map_err(
+            prompt::interactive(&mut quiz, &catalog, &lines, &mut ui, &opts, &mut record).map_err(
                 |e| match e {
                     prompt::PromptError::Input(e) => {
                         Failure::Usage(format!("cannot read answers from stdin: {e}"))
@@ -225,7 +231,6 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
                 },
             )?
         }
-        (None, None) => unreachable!("interactive input is set up when there is no --answers"),
     };
     drop(running);
     let now = clock.now();
