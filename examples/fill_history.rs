@@ -65,14 +65,7 @@ fn main() {
                     target_se: Some(0.35),
                     ..AttemptSpec::default()
                 },
-                banks: catalog
-                    .banks
-                    .iter()
-                    .map(|b| BankRef {
-                        name: b.name.clone(),
-                        version: b.version.clone(),
-                    })
-                    .collect(),
+                banks: BankRef::all(&catalog),
                 ended: Some(Ended::Completed),
             },
             responses,

@@ -73,6 +73,20 @@ pub struct BankRef {
     pub version: String,
 }
 
+impl BankRef {
+    /// Every bank of `catalog`, in load order.
+    pub fn all(catalog: &crate::bank::Catalog) -> Vec<BankRef> {
+        catalog
+            .banks
+            .iter()
+            .map(|b| BankRef {
+                name: b.name.clone(),
+                version: b.version.clone(),
+            })
+            .collect()
+    }
+}
+
 /// What a quiz was asked to be, kept so that it can be resumed exactly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct AttemptSpec {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Env, fixture, json};
+use common::{Env, assert_ok, fixture, json};
 use predicates::prelude::*;
 use rand::{RngExt, SeedableRng};
 use serde_json::Value;
@@ -27,11 +27,7 @@ fn take_on(env: &Env, day: u32, seed: u64) -> Value {
         .write_stdin(answers_for_builtin())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     json(&out.stdout)
 }
 
@@ -76,11 +72,7 @@ fn three_quizzes_on_different_days_then_progress() {
     assert!(first["attempt"]["id"].as_str().unwrap().len() == 32);
     assert_eq!(first["attempt"]["started_at"], 1_793_523_600i64);
     let out = env.cmd().args(["progress", "--json"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let p = json(&out.stdout);
     assert_eq!(p["attempts"], 3);
     let areas = p["areas"].as_array().unwrap();
@@ -145,11 +137,7 @@ fn history_show_export_import_forget() {
         .args(["history", "show", &id[..8], "--json"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let shown = json(&out.stdout);
     assert_eq!(
         shown["questions"].as_array().unwrap().len(),
@@ -304,11 +292,7 @@ fn ctrl_c_then_resume_equals_an_uninterrupted_quiz() {
         .write_stdin(PATTERN[4..].join("\n") + "\n")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let resumed = json(&out.stdout);
     assert_eq!(questions_of(&resumed), expected);
     assert_eq!(resumed["ended"], "completed");
@@ -416,20 +400,12 @@ fn two_quizzes_and_progress_at_once_lose_nothing() {
     let mut readers = 0;
     for _ in 0..5 {
         let out = env.cmd().args(["progress", "--json"]).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_ok(&out);
         readers += 1;
     }
     for c in [a, b] {
         let out = c.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_ok(&out);
         assert!(
             out.stderr.is_empty(),
             "{}",
@@ -581,11 +557,7 @@ fn progress_on_a_long_history_agrees_with_the_full_replay() {
     }
     drop(store);
     let out = env.cmd().args(["progress", "--json"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let full = json(&out.stdout);
     let text = env
         .cmd()
@@ -637,11 +609,7 @@ fn ctrl_c_ends_a_scripted_quiz_like_q_too() {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     drop(stdin);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let r = json(&out.stdout);
     assert_eq!(r["ended"], "interrupted");
     assert_eq!(r["questions"].as_array().unwrap().len(), 2);

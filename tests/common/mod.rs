@@ -79,3 +79,13 @@ pub fn strings<'a>(v: &'a serde_json::Value, list: &str, key: &str) -> Vec<&'a s
         })
         .collect()
 }
+
+/// Fails the test with the command's stderr unless it exited 0.
+pub fn assert_ok(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -276,18 +276,7 @@ pub fn history(args: cli::HistoryArgs, data: &DataArgs) -> Result<ExitCode, Fail
                 text.push('\n');
             }
             match out {
-                Some(path) => {
-                    skillquiz::write_atomic(&path, text.as_bytes(), force).map_err(|e| {
-                        if e.kind() == io::ErrorKind::AlreadyExists {
-                            Failure::Usage(format!(
-                                "{} exists; pass --force to replace it",
-                                path.display()
-                            ))
-                        } else {
-                            Failure::Usage(format!("cannot write {}: {e}", path.display()))
-                        }
-                    })?
-                }
+                Some(path) => crate::teach::write_new(&path, text.as_bytes(), force)?,
                 None => io::stdout().lock().write_all(text.as_bytes())?,
             }
         }

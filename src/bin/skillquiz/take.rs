@@ -125,14 +125,7 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
                         .map(|p| p.display().to_string())
                         .collect(),
                 },
-                banks: catalog
-                    .banks
-                    .iter()
-                    .map(|b| BankRef {
-                        name: b.name.clone(),
-                        version: b.version.clone(),
-                    })
-                    .collect(),
+                banks: BankRef::all(&catalog),
                 ended: None,
             };
             (info, catalog, Vec::new())

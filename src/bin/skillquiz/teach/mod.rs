@@ -51,7 +51,7 @@ pub struct StatsArgs {
 }
 
 /// Creates or replaces `path` atomically; exit 2 when it exists and `force` is off.
-fn write_new(path: &Path, contents: &[u8], force: bool) -> Result<(), Failure> {
+pub(crate) fn write_new(path: &Path, contents: &[u8], force: bool) -> Result<(), Failure> {
     write_atomic(path, contents, force).map_err(|e| {
         if e.kind() == io::ErrorKind::AlreadyExists {
             Failure::Usage(format!(
