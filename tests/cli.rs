@@ -860,3 +860,37 @@ fn the_readme_script_example_runs() {
     assert_eq!(r["ended"], "completed");
     assert_eq!(r["questions"].as_array().unwrap().len(), 4);
 }
+
+/// A reader that closes the pipe early (`| head -1`) is not an error: exit 0, every time.
+#[test]
+fn json_to_a_closed_pipe_exits_0() {
+    use std::io::Read;
+    let env = Env::new();
+    for args in [
+        &["list", "--json"][..],
+        &["validate", "--json", "question_banks"][..],
+        &["stats", "--json"][..],
+    ] {
+        for _ in 0..8 {
+            let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("skillquiz"))
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .env_clear()
+                .env("SKILLQUIZ_DATA_DIR", env.dir.path().join("data"))
+                .args(args)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut first = [0u8; 1];
+            child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+            // The read end is dropped here: the rest of the output meets a closed pipe.
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{args:?}: {:?} {}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}

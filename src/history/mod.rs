@@ -271,19 +271,34 @@ impl Store {
         Ok(totals)
     }
 
+    /// Applies the missing upgrade steps up to `to`, one transaction each. The version is
+    /// read again inside each write transaction, so two programs opening a new or old
+    /// file at the same moment never apply a step twice.
     fn migrate(&self, from: u32, to: u32) -> Result<()> {
-        for v in from..to {
-            let step = schema::MIGRATIONS[v as usize];
-            let sql = format!(
-                "BEGIN IMMEDIATE; {step}; PRAGMA user_version = {}; COMMIT;",
-                v + 1
-            );
-            if let Err(e) = self.conn.execute_batch(&sql) {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                return Err(self.err("upgrading the schema", e));
+        if from >= to {
+            return Ok(());
+        }
+        loop {
+            let step = |conn: &Connection| -> rusqlite::Result<bool> {
+                conn.execute_batch("BEGIN IMMEDIATE")?;
+                let now: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+                if now >= to {
+                    conn.execute_batch("COMMIT")?;
+                    return Ok(false);
+                }
+                conn.execute_batch(schema::MIGRATIONS[now as usize])?;
+                conn.execute_batch(&format!("PRAGMA user_version = {}; COMMIT;", now + 1))?;
+                Ok(true)
+            };
+            match step(&self.conn) {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    return Err(self.err("upgrading the schema", e));
+                }
             }
         }
-        Ok(())
     }
 
     /// The database file.

@@ -303,11 +303,14 @@ pub fn history(args: cli::HistoryArgs, data: &DataArgs) -> Result<ExitCode, Fail
                     skipped += 1;
                 }
             }
-            println!("imported {added} attempt(s); {skipped} already in the history");
+            writeln!(
+                io::stdout(),
+                "imported {added} attempt(s); {skipped} already in the history"
+            )?;
         }
         Some(HistoryCommand::Forget { id }) => {
             let full = store.forget(&id)?;
-            println!("forgot attempt {full} and its answers");
+            writeln!(io::stdout(), "forgot attempt {full} and its answers")?;
         }
     }
     Ok(ExitCode::SUCCESS)

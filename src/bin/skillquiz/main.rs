@@ -195,9 +195,12 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
 }
 
 /// Writes `value` as pretty JSON and a newline: every `--json` output goes through here.
+/// The JSON is made in memory first, so that a closed pipe surfaces as the write's own
+/// `BrokenPipe` (exit 0), not as a serializer error wrapping it (which was exit 1).
 pub(crate) fn write_json<T: serde::Serialize>(out: &mut impl Write, value: &T) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::other)?;
-    writeln!(out)
+    let mut text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    text.push('\n');
+    out.write_all(text.as_bytes())
 }
 
 fn source_line(file: &str, line: usize) -> Option<String> {
