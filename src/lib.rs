@@ -70,7 +70,7 @@ pub use plan::Link;
 pub use plan::{PlanEntry, Recommendation, recommend};
 pub use quiz::{
     AdaptiveSpec, AnswerError, Graded, Item, Prior, Quiz, QuizError, QuizSpec, RECENT_ATTEMPTS,
-    describe_answer, describe_key, grade, hint, letter, parse_answer,
+    describe_answer, describe_key, grade, hint, in_shown_order, letter, parse_answer,
 };
 pub use report::{
     AreaResult, AttemptFacts, AttemptRef, BankRef, Ended, LearnerResult, LevelProbabilities,

@@ -176,6 +176,9 @@ impl LearnerResult {
 pub struct Missed {
     pub id: String,
     pub prompt: String,
+    /// The question's code snippet, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     pub your_answer: String,
     pub right_answer: String,
     pub explanation: String,
@@ -311,6 +314,7 @@ impl QuizResult {
                 missed.push(Missed {
                     id: q.id.clone(),
                     prompt: q.prompt.clone(),
+                    code: q.code.clone(),
                     your_answer: describe_answer(q, &r.order, &r.answer),
                     right_answer: describe_key(q, &r.order),
                     explanation: q.explanation.clone(),

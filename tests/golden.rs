@@ -35,25 +35,34 @@ fn help_text() {
     insta::assert_snapshot!("take_help", stdout(skillquiz().args(["take", "--help"])));
 }
 
+/// The report at three terminal widths (`COLUMNS`): it wraps to the width, at most 100.
 #[test]
 fn report_text() {
-    let text = stdout(
-        skillquiz()
-            .args([
-                "take",
-                "--no-history",
-                "--mode",
-                "fixed",
-                "--area",
-                "demo",
-                "--seed",
-                "11",
-            ])
-            .args(["--answers", "-"])
-            .args(["--bank", "tests/fixtures/good/kinds.ron"])
-            .write_stdin("t\na\na\n1/3\n9e4\nunderfit\n"),
-    );
-    insta::assert_snapshot!("report", text);
+    for columns in [60, 80, 120] {
+        let text = stdout(
+            skillquiz()
+                .env("COLUMNS", columns.to_string())
+                .args([
+                    "take",
+                    "--no-history",
+                    "--mode",
+                    "fixed",
+                    "--area",
+                    "demo",
+                    "--seed",
+                    "11",
+                ])
+                .args(["--answers", "-"])
+                .args(["--bank", "tests/fixtures/good/kinds.ron"])
+                .write_stdin("t\na\na\n1/3\n9e4\nunderfit\n"),
+        );
+        let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert!(
+            widest <= columns.min(100),
+            "{widest} columns at {columns}:\n{text}"
+        );
+        insta::assert_snapshot!(format!("report_{columns}"), text);
+    }
 }
 
 #[test]

@@ -109,7 +109,7 @@ fn three_quizzes_on_different_days_then_progress() {
         .arg("progress")
         .assert()
         .success()
-        .stdout(predicate::str::contains("Progress over 3 quiz(zes)"))
+        .stdout(predicate::str::contains("Progress over 3 quizzes"))
         .stdout(predicate::str::contains("since the first quiz"));
     env.cmd()
         .arg("history")
@@ -120,9 +120,7 @@ fn three_quizzes_on_different_days_then_progress() {
         .arg("recommend")
         .assert()
         .success()
-        .stdout(predicate::str::contains(
-            "Where you stand · from 3 quiz(zes)",
-        ))
+        .stdout(predicate::str::contains("Where you stand · from 3 quizzes"))
         .stdout(predicate::str::contains("Next steps"));
 }
 
@@ -159,7 +157,7 @@ fn history_show_export_import_forget() {
             .assert()
             .success()
             .stdout(predicate::str::contains(format!(
-                "imported {added} attempt(s)"
+                "imported {added} attempts"
             )));
     }
     let out = other.cmd().args(["history", "--json"]).output().unwrap();
@@ -568,7 +566,7 @@ fn progress_on_a_long_history_agrees_with_the_full_replay() {
         .output()
         .unwrap();
     let text = String::from_utf8(text.stdout).unwrap();
-    assert!(text.contains("Progress over 60 quiz(zes)"), "{text}");
+    assert!(text.contains("Progress over 60 quizzes"), "{text}");
     for a in full["areas"].as_array().unwrap() {
         let points = a["points"].as_array().unwrap();
         assert_eq!(points.len(), 60);

@@ -213,9 +213,9 @@ pub fn describe_key(question: &Question, order: &[usize]) -> String {
         }
         Kind::MultipleSelect {
             choices, answers, ..
-        } => answers
-            .iter()
-            .map(|&a| format!("{}) {}", shown(a), choices[a].text))
+        } => in_shown_order(order, answers)
+            .into_iter()
+            .map(|a| format!("{}) {}", shown(a), choices[a].text))
             .collect::<Vec<_>>()
             .join("; "),
         Kind::TrueFalse { answer } => answer.to_string(),
@@ -236,7 +236,16 @@ pub fn describe_key(question: &Question, order: &[usize]) -> String {
     }
 }
 
-/// A given answer written out for people, in the display letters used.
+/// File indices `picked`, sorted by where they were shown (A first); indices not shown
+/// come last, in file order.
+pub fn in_shown_order(order: &[usize], picked: &[usize]) -> Vec<usize> {
+    let mut v = picked.to_vec();
+    v.sort_by_key(|i| (order.iter().position(|o| o == i).unwrap_or(usize::MAX), *i));
+    v
+}
+
+/// A given answer written out for people, in the display letters used (choices in the
+/// order shown).
 pub fn describe_answer(question: &Question, order: &[usize], answer: &Answer) -> String {
     let shown = |i: &usize| {
         order
@@ -252,7 +261,8 @@ pub fn describe_answer(question: &Question, order: &[usize], answer: &Answer) ->
         },
         Answer::Choices(cs) => {
             let ch = question.kind.choices().unwrap_or(&[]);
-            cs.iter()
+            in_shown_order(order, cs)
+                .iter()
                 .map(|c| match ch.get(*c) {
                     Some(choice) => format!("{}) {}", shown(c), choice.text),
                     None => shown(c),
@@ -373,12 +383,13 @@ mod tests {
     }
 
     #[test]
-    fn keys_are_described_in_display_letters() {
+    fn keys_are_described_in_display_letters_and_order() {
         let cat = catalog();
         let q = cat.question("demo.multi").unwrap();
-        assert_eq!(describe_key(q, &[2, 0, 1, 3]), "B) 2; A) 5");
+        // Shown as A) 5, B) 2, C) 4, D) 9: listed A before B, whatever the file order.
+        assert_eq!(describe_key(q, &[2, 0, 1, 3]), "A) 5; B) 2");
         assert_eq!(
-            describe_answer(q, &[2, 0, 1, 3], &Answer::Choices(vec![0, 3])),
+            describe_answer(q, &[2, 0, 1, 3], &Answer::Choices(vec![3, 0])),
             "B) 2; D) 9"
         );
     }

@@ -157,6 +157,9 @@ pub struct RecommendArgs {
     /// comes from the history.
     #[arg(long, value_name = "RESULT.json")]
     pub from: Option<PathBuf>,
+    /// Show every plan entry (the text shows the first few).
+    #[arg(long)]
+    pub all: bool,
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,

@@ -156,9 +156,17 @@ pub fn recommend(args: cli::RecommendArgs, data: &DataArgs) -> Result<ExitCode, 
     if args.json {
         write_json(&mut out, &result)?;
     } else if args.from.is_some() {
-        write!(out, "{}", render::report(&stdout_theme(), &result, true))?;
+        write!(
+            out,
+            "{}",
+            render::report(&stdout_theme(), &result, true, args.all)
+        )?;
     } else {
-        write!(out, "{}", render::standing(&stdout_theme(), &result))?;
+        write!(
+            out,
+            "{}",
+            render::standing(&stdout_theme(), &result, args.all)
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -263,7 +271,11 @@ pub fn history(args: cli::HistoryArgs, data: &DataArgs) -> Result<ExitCode, Fail
             if json {
                 write_json(&mut out, &result)?;
             } else {
-                write!(out, "{}", render::report(&stdout_theme(), &result, true))?;
+                write!(
+                    out,
+                    "{}",
+                    render::report(&stdout_theme(), &result, true, true)
+                )?;
             }
         }
         Some(HistoryCommand::Export { out, force, bank }) => {
@@ -305,7 +317,8 @@ pub fn history(args: cli::HistoryArgs, data: &DataArgs) -> Result<ExitCode, Fail
             }
             writeln!(
                 io::stdout(),
-                "imported {added} attempt(s); {skipped} already in the history"
+                "imported {}; {skipped} already in the history",
+                crate::render::count(added, "attempt", "attempts")
             )?;
         }
         Some(HistoryCommand::Forget { id }) => {

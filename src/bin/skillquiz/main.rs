@@ -362,13 +362,12 @@ fn roadmap(args: cli::BankArgs) -> Result<ExitCode, Failure> {
             t.accent(&format!("Step {}", s.number)),
             t.bold(&render::clean(&s.title))
         )?;
-        writeln!(out, "{}", render::wrap(&s.summary, 88, "  "))?;
+        writeln!(out, "{}", render::wrap(&s.summary, render::width(), "  "))?;
         for r in &s.resources {
-            writeln!(
+            write!(
                 out,
-                "    {} {}",
-                render::clean(&r.title),
-                t.dim(&format!("({}) {}", r.kind.as_str(), render::clean(&r.url)))
+                "{}",
+                render::resource(&t, &r.title, r.kind.as_str(), &r.url, "    ")
             )?;
         }
         let topics: Vec<String> = cat
@@ -383,7 +382,7 @@ fn roadmap(args: cli::BankArgs) -> Result<ExitCode, Failure> {
                 "{}",
                 t.dim(&render::wrap(
                     &format!("Topics: {}", topics.join(", ")),
-                    88,
+                    render::width(),
                     "  "
                 ))
             )?;

@@ -73,30 +73,45 @@ pub fn clean(s: &str) -> String {
         .collect()
 }
 
-/// Wraps text to `width` columns, indenting every line by `indent`.
+/// Wraps text to `width` columns, indenting every line by `indent`; words are never
+/// broken (a word longer than the line, say a URL, stands on a line of its own). Line
+/// breaks in the text are kept.
 pub fn wrap(text: &str, width: usize, indent: &str) -> String {
-    let mut out = String::new();
-    for (i, para) in clean(text).split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        let mut line = String::new();
-        for word in para.split_whitespace() {
-            if !line.is_empty() && indent.len() + line.len() + 1 + word.len() > width {
-                let _ = writeln!(out, "{indent}{line}");
-                line.clear();
+    let opts = textwrap::Options::new(width.max(indent.len() + 10))
+        .initial_indent(indent)
+        .subsequent_indent(indent)
+        .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace);
+    clean(text)
+        .split('\n')
+        .map(|para| {
+            if para.trim().is_empty() {
+                indent.trim_end().to_string()
+            } else {
+                textwrap::fill(para.trim_end(), &opts)
             }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        let _ = write!(out, "{indent}{line}");
-    }
-    out
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
-const WIDTH: usize = 88;
+/// Columns to wrap to: the terminal's width (or `COLUMNS`), at most 100 for reading
+/// comfort and at least 40; 80 when the output is not a terminal.
+pub fn width() -> usize {
+    static WIDTH: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *WIDTH.get_or_init(|| {
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .or_else(|| {
+                terminal_size::terminal_size()
+                    .or_else(|| terminal_size::terminal_size_of(std::io::stderr()))
+                    .map(|(w, _)| usize::from(w.0))
+            })
+            .unwrap_or(80);
+        columns.clamp(40, 100)
+    })
+}
 
 pub fn bar(score: f64, width: usize) -> String {
     let filled = (score.clamp(0.0, 1.0) * width as f64).round() as usize;
@@ -125,19 +140,17 @@ pub fn question(t: &Theme, catalog: &Catalog, item: &Item) -> String {
         }),
         t.dim(&format!("· {area} · {topic} · {}", q.difficulty.as_str()))
     );
-    let _ = writeln!(s, "\n{}", wrap(&q.prompt, WIDTH, "  "));
+    let _ = writeln!(s, "\n{}", wrap(&q.prompt, width(), "  "));
     if let Some(code) = &q.code {
         s.push('\n');
-        for line in clean(code).lines() {
-            let _ = writeln!(s, "    {} {}", t.dim("│"), t.accent(line));
-        }
+        s.push_str(&code_block(t, code, "    "));
     }
     s.push('\n');
     match &q.kind {
         Kind::SingleChoice { choices, .. } | Kind::MultipleSelect { choices, .. } => {
             for (pos, &i) in item.order.iter().enumerate() {
                 let label = t.bold(&format!("{})", letter(pos)));
-                let text = wrap(&choices[i].text, WIDTH, "      ");
+                let text = wrap(&choices[i].text, width(), "      ");
                 let _ = writeln!(s, "  {label} {}", text.trim_start());
             }
             if matches!(q.kind, Kind::MultipleSelect { .. }) {
@@ -183,7 +196,7 @@ pub fn intro(t: &Theme, quiz: &skillquiz::Quiz) -> String {
         t.bold("skillquiz"),
         t.dim(&wrap(
             &format!("{what} Type ? at the prompt for help, s to skip (counts as \"don't know\"), q to stop and see your results."),
-            WIDTH,
+            width(),
             ""
         ))
     )
@@ -224,48 +237,75 @@ pub fn feedback(t: &Theme, catalog: &Catalog, r: &Response) -> String {
         let _ = writeln!(s, "  {}", t.dim("Noted."));
         return s;
     }
-    if r.correct {
-        let _ = writeln!(s, "  {}", t.good("✓ Right."));
+    // The lead is coloured after wrapping (wrapping cleans control characters away).
+    let (plain, lead) = if r.correct {
+        ("✓ Right.".to_string(), t.good("✓ Right."))
     } else if r.score > 0.0 {
-        let _ = writeln!(
-            s,
-            "  {} {}",
-            t.warn(&format!("◐ Partly right ({:.0}%).", r.score * 100.0)),
-            clean(&format!("The answer is {}.", describe_key(q, &r.order)))
-        );
+        let p = format!("◐ Partly right ({:.0}%).", r.score * 100.0);
+        let l = t.warn(&p);
+        (p, l)
+    } else if r.skipped() {
+        ("– Skipped.".to_string(), t.bad("– Skipped."))
     } else {
-        let lead = if r.skipped() {
-            "– Skipped."
-        } else {
-            "✗ Not quite."
-        };
-        let _ = writeln!(
-            s,
-            "  {} {}",
-            t.bad(lead),
-            clean(&format!("The answer is {}.", describe_key(q, &r.order)))
-        );
-    }
-    if let Some(choices) = q.kind.choices() {
-        let picked: Vec<usize> = match &r.answer {
-            skillquiz::Answer::Choice(c) => vec![*c],
-            skillquiz::Answer::Choices(cs) => cs.clone(),
-            _ => vec![],
-        };
-        for p in picked {
-            if let Some(f) = choices.get(p).and_then(|c| c.feedback.as_ref()) {
-                let _ = writeln!(s, "{}", t.warn(&wrap(f, WIDTH, "  ")));
+        ("✗ Not quite.".to_string(), t.bad("✗ Not quite."))
+    };
+    let picked: Vec<usize> = match &r.answer {
+        skillquiz::Answer::Choice(c) => vec![*c],
+        skillquiz::Answer::Choices(cs) => cs.clone(),
+        _ => vec![],
+    };
+    match &q.kind {
+        // Every choice in the order shown, the right ones marked, each picked choice's
+        // feedback under it.
+        Kind::MultipleSelect {
+            choices, answers, ..
+        } if !r.correct => {
+            let _ = writeln!(s, "  {lead} The right choices are marked ✓:");
+            for (pos, &i) in r.order.iter().enumerate() {
+                let mark = if answers.contains(&i) { "✓" } else { " " };
+                let mine = if picked.contains(&i) {
+                    " (your pick)"
+                } else {
+                    ""
+                };
+                let line = wrap(
+                    &format!("{}) {}{mine}", letter(pos), choices[i].text),
+                    width(),
+                    "      ",
+                );
+                let _ = writeln!(s, "    {mark} {}", line.trim_start());
+                if let (true, Some(f)) = (picked.contains(&i), &choices[i].feedback) {
+                    let _ = writeln!(s, "{}", t.warn(&wrap(f, width(), "        ")));
+                }
+            }
+        }
+        _ if r.correct => {
+            let _ = writeln!(s, "  {lead}");
+        }
+        _ => {
+            let key = format!("The answer is {}.", describe_key(q, &r.order));
+            let line = wrap(&format!("{plain} {key}"), width(), "  ");
+            let _ = writeln!(s, "{}", line.replacen(&plain, &lead, 1));
+            if let (Some(choices), [p]) = (q.kind.choices(), picked.as_slice())
+                && let Some(f) = choices.get(*p).and_then(|c| c.feedback.as_ref())
+            {
+                let pos = r.order.iter().position(|o| o == p).map_or('?', letter);
+                let _ = writeln!(
+                    s,
+                    "{}",
+                    t.warn(&wrap(&format!("You picked {pos}): {f}"), width(), "  "))
+                );
             }
         }
     }
     if !q.explanation.is_empty() {
-        let _ = writeln!(s, "{}", wrap(&q.explanation, WIDTH, "  "));
+        let _ = writeln!(s, "{}", wrap(&q.explanation, width(), "  "));
     }
     s
 }
 
 /// The end-of-quiz report.
-pub fn report(t: &Theme, r: &QuizResult, show_missed: bool) -> String {
+pub fn report(t: &Theme, r: &QuizResult, show_missed: bool, all: bool) -> String {
     let mut s = String::new();
     let answered = r.questions.iter().filter(|q| q.response.graded).count();
     let ended = match r.ended {
@@ -278,8 +318,9 @@ pub fn report(t: &Theme, r: &QuizResult, show_missed: bool) -> String {
         "\n{}{}",
         t.bold("Your results"),
         t.dim(&format!(
-            " · {answered} graded answer(s) of {} question(s){ended} · overall {}",
-            r.asked,
+            " · {} of {}{ended} · overall {}",
+            count(answered, "graded answer", "graded answers"),
+            count(r.asked, "question", "questions"),
             pct(r.score).trim()
         ))
     );
@@ -299,9 +340,12 @@ pub fn report(t: &Theme, r: &QuizResult, show_missed: bool) -> String {
         for a in &r.areas {
             let _ = writeln!(
                 s,
-                "  {:<26}  {}  {}  {}",
-                clip(&clean(&a.title), 26),
-                t.accent(&bar(a.score.unwrap_or(0.0), 20)),
+                "  {:<20}  {}  {}  {}",
+                clip(&clean(&a.title), 20),
+                t.accent(&bar(
+                    a.score.unwrap_or(0.0),
+                    if width() < 80 { 8 } else { 20 }
+                )),
                 pct(a.score),
                 t.dim(&format!("{} of {} right", a.correct, a.answered)),
             );
@@ -316,46 +360,67 @@ pub fn report(t: &Theme, r: &QuizResult, show_missed: bool) -> String {
             let _ = writeln!(s, "    {}  {:.1}/5", clean(&x.title), mean);
         }
     }
-    s.push_str(&plan(t, &r.recommendations));
+    s.push_str(&plan(t, &r.recommendations, (!all).then_some(PLAN_SHOWN)));
     if show_missed && !r.missed.is_empty() {
         let _ = writeln!(s, "\n{}", t.bold("Questions to review"));
         for (i, m) in r.missed.iter().enumerate() {
-            let _ = writeln!(
-                s,
-                "\n  {}. {} {}",
-                i + 1,
-                wrap(&m.prompt, WIDTH, "     ").trim_start(),
-                t.dim(&format!("[{}]", m.id))
+            let number = format!("{}.", i + 1);
+            let head = wrap(
+                &format!("{number} {} [{}]", m.prompt, m.id),
+                width(),
+                "     ",
             );
-            let _ = writeln!(
-                s,
-                "     {} {}",
-                t.bad("Your answer:"),
-                clean(&m.your_answer)
-            );
-            let _ = writeln!(
-                s,
-                "     {} {}",
-                t.good("Right answer:"),
-                clean(&m.right_answer)
-            );
+            let _ = writeln!(s, "\n  {}", head.trim_start());
+            if let Some(code) = &m.code {
+                s.push_str(&code_block(t, code, "       "));
+            }
+            for (label, text, paint) in [
+                (
+                    "Your answer:",
+                    &m.your_answer,
+                    Theme::bad as fn(&Theme, &str) -> String,
+                ),
+                ("Right answer:", &m.right_answer, Theme::good),
+            ] {
+                let line = wrap(&format!("{label} {text}"), width(), "       ");
+                let _ = writeln!(
+                    s,
+                    "     {}",
+                    line.trim_start().replacen(label, &paint(t, label), 1)
+                );
+            }
             for f in &m.feedback {
-                let _ = writeln!(s, "{}", t.warn(&wrap(f, WIDTH, "     ")));
+                let _ = writeln!(s, "{}", t.warn(&wrap(f, width(), "     ")));
             }
             if !m.explanation.is_empty() {
-                let _ = writeln!(s, "{}", wrap(&m.explanation, WIDTH, "     "));
+                let _ = writeln!(s, "{}", wrap(&m.explanation, width(), "     "));
             }
         }
     }
     let _ = writeln!(
         s,
         "\n{}",
-        t.dim(&format!(
-            "Seed {} · run again with --seed {} for the same quiz · save with --json > result.json",
-            r.seed, r.seed
-        ))
+        t.dim(&wrap(&if r.attempt.is_some() {
+            format!(
+                "Seed {}: the same seed and the same answers give the same quiz. Saved in your history: `skillquiz progress` shows the trend.",
+                r.seed
+            )
+        } else {
+            format!(
+                "Seed {}: the same seed and the same answers give the same quiz. Not saved (--no-history); --json prints the result to keep.",
+                r.seed
+            )
+        }, width(), ""))
     );
     s
+}
+
+/// A code snippet set apart by a bar, lines as written (code is never wrapped).
+fn code_block(t: &Theme, code: &str, indent: &str) -> String {
+    clean(code)
+        .lines()
+        .map(|line| format!("{indent}{} {}\n", t.dim("│"), t.accent(line)))
+        .collect()
 }
 
 /// "72% sure".
@@ -375,30 +440,38 @@ pub fn learner(t: &Theme, l: &skillquiz::LearnerResult) -> String {
         "\n{}{}",
         t.bold("Where you stand"),
         t.dim(&format!(
-            " · from {} quiz(zes), {answers} graded answer(s)",
-            l.attempts
+            " · from {}, {}",
+            count(l.attempts, "quiz", "quizzes"),
+            count(answers, "graded answer", "graded answers")
         ))
     );
     for a in &l.areas {
-        let _ = writeln!(
-            s,
-            "\n  {:<26} {}  {}  {}  {}",
-            clip(&clean(&a.title), 26),
+        let ability = t.dim(&format!(
+            "ability {:+.2} ± {:.2} · {}",
+            a.theta,
+            a.se,
+            count(a.answered, "answer", "answers")
+        ));
+        // 46 columns before the ability: at 80 columns the row fits up to 9,999 answers;
+        // narrower, the ability goes on a line of its own.
+        let sep = if width() < 80 { "\n      " } else { "  " };
+        let head = format!(
+            "  {:<20} {} {} {}",
+            clip(&clean(&a.title), 20),
             t.level_padded(a.level, 10),
             sure(a.probability),
             settled_mark(t, a.settled),
-            t.dim(&format!(
-                "ability {:+.2} ± {:.2} · {} answered",
-                a.theta, a.se, a.answered
-            )),
         );
+        let _ = writeln!(s, "\n{}{sep}{ability}", head.trim_end());
         let topics: Vec<_> = l.topics.iter().filter(|x| x.area == a.id).collect();
         let unasked = topics.iter().filter(|x| x.answered == 0).count();
+        // 42 columns besides the title, which gets the rest (at most 28).
+        let tw = width().saturating_sub(42).clamp(12, 28);
         for x in topics.iter().filter(|x| x.answered > 0) {
             let _ = writeln!(
                 s,
-                "    {:<24} {}  {}  {}  {}",
-                clip(&clean(&x.title), 24),
+                "    {:<tw$} {} {} {}  {}",
+                clip(&clean(&x.title), tw),
                 t.level_padded(x.level, 10),
                 sure(x.probability),
                 settled_mark(t, x.settled),
@@ -410,7 +483,8 @@ pub fn learner(t: &Theme, l: &skillquiz::LearnerResult) -> String {
                 s,
                 "    {}",
                 t.dim(&format!(
-                    "{unasked} topic(s) not asked yet: judged from the rest of the area"
+                    "{unasked} {} not asked yet: judged from the rest of the area",
+                    plural(unasked, "topic", "topics")
                 ))
             );
         }
@@ -420,11 +494,21 @@ pub fn learner(t: &Theme, l: &skillquiz::LearnerResult) -> String {
         "{}",
         t.dim(&wrap(
             "\"72% sure\" is the chance that the level is right, given every answer so far (older answers count less). ✓ marks a settled verdict (95% sure or more); the next quiz asks where verdicts are least settled. Ability: 0 = even odds on a medium question; strong from +1.10.",
-            WIDTH.min(80),
+            width(),
             "  "
         ))
     );
     s
+}
+
+/// "1 quiz", "3 quizzes".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", plural(n, one, many))
+}
+
+/// `one` for 1, else `many`.
+pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
 }
 
 fn settled_mark(t: &Theme, settled: bool) -> String {
@@ -443,9 +527,9 @@ fn clip(s: &str, width: usize) -> String {
 }
 
 /// `recommend` without a result: where the learner stands and the plan.
-pub fn standing(t: &Theme, r: &QuizResult) -> String {
+pub fn standing(t: &Theme, r: &QuizResult, all: bool) -> String {
     let mut s = learner(t, &r.learner);
-    s.push_str(&plan(t, &r.recommendations));
+    s.push_str(&plan(t, &r.recommendations, (!all).then_some(PLAN_SHOWN)));
     s
 }
 
@@ -532,7 +616,10 @@ pub fn progress(t: &Theme, p: &crate::learn::Progress) -> String {
     let _ = writeln!(
         s,
         "{}",
-        t.bold(&format!("Progress over {} quiz(zes)", p.attempts))
+        t.bold(&format!(
+            "Progress over {}",
+            count(p.attempts, "quiz", "quizzes")
+        ))
     );
     let change = |c: &Option<crate::learn::Change>| match c {
         Some(c) => format!(
@@ -645,8 +732,22 @@ pub fn progress(t: &Theme, p: &crate::learn::Progress) -> String {
     s
 }
 
+/// A resource: its title and kind, wrapped, then its URL on a line of its own (a URL is
+/// never broken, so that a terminal can still open it).
+pub fn resource(t: &Theme, title: &str, kind: &str, url: &str, indent: &str) -> String {
+    format!(
+        "{}\n{indent}  {}\n",
+        wrap(&format!("{} ({kind})", clean(title)), width(), indent),
+        t.dim(&clean(url))
+    )
+}
+
 /// The next-steps plan.
-pub fn plan(t: &Theme, recs: &[Recommendation]) -> String {
+/// Plan entries shown before "and N more" (`--all` shows every one).
+pub const PLAN_SHOWN: usize = 6;
+
+/// The next-steps plan: the first `limit` entries (foundations first), or all.
+pub fn plan(t: &Theme, recs: &[Recommendation], limit: Option<usize>) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "\n{}", t.bold("Next steps"));
     if recs.is_empty() {
@@ -656,7 +757,13 @@ pub fn plan(t: &Theme, recs: &[Recommendation]) -> String {
         );
         return s;
     }
+    let total: usize = recs.iter().map(|r| r.entries.len()).sum();
+    let limit = limit.unwrap_or(usize::MAX);
+    let mut shown = 0;
     for rec in recs {
+        if shown >= limit {
+            break;
+        }
         let _ = writeln!(
             s,
             "\n  {} {}",
@@ -664,6 +771,9 @@ pub fn plan(t: &Theme, recs: &[Recommendation]) -> String {
             t.bold(&clean(&rec.title))
         );
         for e in &rec.entries {
+            if shown >= limit {
+                break;
+            }
             let evidence = if e.self_rated {
                 match e.score {
                     Some(x) => format!("you rated yourself {:.1}/5", 1.0 + 4.0 * x),
@@ -674,29 +784,48 @@ pub fn plan(t: &Theme, recs: &[Recommendation]) -> String {
             };
             let level = match e.probability {
                 Some(p) if !e.self_rated => {
-                    format!(
-                        "{} {} · ",
-                        t.level(e.level),
-                        t.dim(&format!("({})", sure(p).trim()))
-                    )
+                    format!("{} ({}) · ", e.level.as_str(), sure(p).trim())
                 }
                 _ => String::new(),
             };
-            let _ = writeln!(
-                s,
-                "    • {} — {level}{}",
-                t.bold(&clean(&e.title)),
-                evidence
-            );
+            // Wrapped plain, then coloured (wrapping cleans control characters away).
+            let title = clean(&e.title);
+            let line = wrap(&format!("• {title} — {level}{evidence}"), width(), "      ");
+            let line = line
+                .trim_start()
+                .replacen(&title, &t.bold(&title), 1)
+                .replacen(
+                    &format!("— {}", e.level.as_str()),
+                    &format!("— {}", t.level(e.level)),
+                    usize::from(!e.self_rated),
+                );
+            let _ = writeln!(s, "    {line}");
+            shown += 1;
             for l in &e.resources {
+                s.push_str(&resource(t, &l.title, &l.kind, &l.url, "        "));
+            }
+            if !e.self_rated {
                 let _ = writeln!(
                     s,
-                    "        {} {}",
-                    clean(&l.title),
-                    t.dim(&format!("({}) {}", l.kind, clean(&l.url)))
+                    "        {}",
+                    t.dim(&format!(
+                        "practise it: skillquiz take --topic {}",
+                        clean(&e.topic)
+                    ))
                 );
             }
         }
+    }
+    if total > shown {
+        let more = total - shown;
+        let _ = writeln!(
+            s,
+            "\n  {}",
+            t.dim(&format!(
+                "… and {more} more {} to work on: `skillquiz recommend --all` lists every one.",
+                plural(more, "topic", "topics")
+            ))
+        );
     }
     s
 }

@@ -265,7 +265,7 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
         write!(
             out,
             "{}",
-            render::report(&stdout_theme(), &result, show_missed)
+            render::report(&stdout_theme(), &result, show_missed, false)
         )?;
     }
     if store.is_some() && ended != Ended::Completed && quiz.current().is_some() {
