@@ -891,3 +891,114 @@ fn json_to_a_closed_pipe_exits_0() {
         }
     }
 }
+
+#[test]
+fn slips_and_near_misses_get_clear_messages() {
+    let env = Env::new();
+    // `A,,C` is asked again at the prompt, and refused (naming the line) in a script.
+    let order = asked_order(&env);
+    let pos = order.iter().position(|id| id == "demo.multi").unwrap();
+    let mut lines: Vec<&str> = vec!["skip"; pos];
+    lines.push("A,,C");
+    let out = kinds_take(&env)
+        .write_stdin(lines.join("\n") + "\nq\n")
+        .output()
+        .unwrap();
+    let ui = String::from_utf8_lossy(&out.stderr);
+    assert!(ui.contains("empty place between separators"), "{ui}");
+    assert_eq!(
+        json(&out.stdout)["questions"].as_array().unwrap().len(),
+        pos
+    );
+    let file = env.write("slip.txt", lines.join("\n") + "\n");
+    kinds_take(&env)
+        .arg("--answers")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("slip.txt:{}", pos + 1)))
+        .stderr(predicate::str::contains("empty place between separators"));
+    env.cmd()
+        .args(["take", "--no-history", "--area", "math", "--answers", "-"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `maths`?"));
+    env.cmd()
+        .args([
+            "take",
+            "--no-history",
+            "--target-se",
+            "-1",
+            "--answers",
+            "-",
+        ])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--target-se must be a positive number",
+        ));
+    // Quitting before any answer: no plan, and the report says why.
+    env.cmd()
+        .args(["take", "--no-history", "--seed", "1"])
+        .write_stdin("q\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Nothing was answered"));
+}
+
+#[test]
+fn an_empty_folder_is_an_error_naming_it() {
+    let env = Env::new();
+    let empty = env.dir.path().join("nothing_here");
+    std::fs::create_dir(&empty).unwrap();
+    env.cmd()
+        .arg("validate")
+        .arg(&empty)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("nothing_here"))
+        .stderr(predicate::str::contains("no .ron files in this folder"));
+    env.cmd()
+        .args(["take", "--no-history", "--answers", "-", "--bank"])
+        .arg(&empty)
+        .write_stdin("")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("no .ron files"));
+}
+
+/// `take > report.txt` at a terminal: the quiz reaches the person, only the report the file.
+/// Runs the binary in a pseudo-terminal with util-linux `script`.
+#[test]
+fn a_redirected_report_does_not_blind_the_quiz() {
+    let env = Env::new();
+    let out_file = env.dir.path().join("report.txt");
+    let inner = format!(
+        "{} --data-dir {} take --no-history --seed 1 > {}",
+        assert_cmd::cargo::cargo_bin("skillquiz").display(),
+        env.dir.path().join("data").display(),
+        out_file.display()
+    );
+    let run = std::process::Command::new("script")
+        .args(["-qec", &inner, "/dev/null"])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut child) = run else {
+        panic!("util-linux `script` is needed for the terminal tests");
+    };
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(b"s\nq\n").unwrap();
+    let screen = String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).into_owned();
+    let report = std::fs::read_to_string(&out_file).unwrap();
+    assert!(
+        screen.contains("Question 1"),
+        "the quiz reached the terminal: {screen}"
+    );
+    assert!(!report.contains("Question 1"), "{report}");
+    assert!(report.contains("Your results"), "{report}");
+}

@@ -59,6 +59,8 @@ impl fmt::Display for Diagnostic {
 pub enum Problem {
     #[error("cannot read the file: {0}")]
     Unreadable(String),
+    #[error("no .ron files in this folder")]
+    EmptyFolder,
     #[error("the file is {size} bytes, more than the {limit}-byte limit for a bank")]
     TooLarge { size: u64, limit: u64 },
     #[error("the file is not valid UTF-8 text")]
@@ -148,6 +150,7 @@ impl Problem {
         use Problem::*;
         match self {
             Unreadable(_) => "unreadable",
+            EmptyFolder => "empty-folder",
             TooLarge { .. } => "too-large",
             InvalidUtf8 => "invalid-utf8",
             Syntax(_) => "syntax",
@@ -191,6 +194,7 @@ impl Problem {
         use Problem::*;
         Some(match self {
             Unreadable(_) => "check the path and that you may read the file".into(),
+            EmptyFolder => "give the folder that holds the bank files, or a bank file itself".into(),
             TooLarge { .. } => "split the bank into several files of fewer questions".into(),
             InvalidUtf8 => "save the file as UTF-8 (most editors have an encoding option)".into(),
             Syntax(_) => {

@@ -134,6 +134,9 @@ pub fn ron_files(path: &Path) -> Result<Vec<PathBuf>, Box<Diagnostic>> {
             }
         }
     }
+    if out.is_empty() {
+        return Err(err(Problem::EmptyFolder));
+    }
     out.sort();
     Ok(out)
 }

@@ -58,6 +58,14 @@ pub fn parse_answer(
             }
         }
         Kind::MultipleSelect { .. } => {
+            // `A,,C` is more likely a slip for A,B,C than a choice of A and C: ask again.
+            let parts: Vec<&str> = s.split([',', ';']).map(str::trim).collect();
+            if parts.len() > 1 && parts.iter().any(|p| p.is_empty()) {
+                return err(
+                    format!("`{s}` has an empty place between separators"),
+                    hint(question, order),
+                );
+            }
             let mut picked = Vec::new();
             for c in s.chars().filter(|c| !matches!(c, ',' | ' ' | ';' | '\t')) {
                 match position_of(c, order.len()) {

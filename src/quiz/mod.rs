@@ -71,8 +71,12 @@ pub const RECENT_ATTEMPTS: usize = 3;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum QuizError {
-    #[error("unknown area `{area}` (known areas: {})", known.join(", "))]
-    UnknownArea { area: String, known: Vec<String> },
+    #[error("unknown area `{area}`{} (known areas: {})", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default(), known.join(", "))]
+    UnknownArea {
+        area: String,
+        known: Vec<String>,
+        suggestion: Option<String>,
+    },
     #[error("unknown topic `{topic}`{}", suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
     UnknownTopic {
         topic: String,

@@ -17,25 +17,28 @@ pub fn check(catalog: &Catalog, spec: &super::QuizSpec) -> Result<(), QuizError>
             return Err(QuizError::UnknownArea {
                 area: a.clone(),
                 known: catalog.areas.iter().map(|a| a.id.clone()).collect(),
+                suggestion: closest(catalog.areas.iter().map(|x| x.id.as_str()), a),
             });
         }
     }
     for t in &spec.topics {
         if catalog.topic(t).is_none() {
-            let suggestion = catalog
-                .topics
-                .iter()
-                .map(|x| (strsim::jaro_winkler(&x.id, t), &x.id))
-                .filter(|(s, _)| *s > 0.8)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, id)| id.clone());
             return Err(QuizError::UnknownTopic {
                 topic: t.clone(),
-                suggestion,
+                suggestion: closest(catalog.topics.iter().map(|x| x.id.as_str()), t),
             });
         }
     }
     Ok(())
+}
+
+/// The known id most like `typed` (Jaro–Winkler above 0.8), for "did you mean".
+fn closest<'a>(known: impl Iterator<Item = &'a str>, typed: &str) -> Option<String> {
+    known
+        .map(|id| (strsim::jaro_winkler(id, typed), id))
+        .filter(|(s, _)| *s > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, id)| id.to_string())
 }
 
 fn unfiltered(spec: &super::QuizSpec) -> bool {

@@ -86,7 +86,12 @@ pub struct TakeArgs {
     #[arg(long, value_enum, default_value_t = ModeArg::Adaptive)]
     pub mode: ModeArg,
     /// Adaptive: stop asking in an area once its standard error (logits) is at most this.
-    #[arg(long, default_value_t = 0.35, value_name = "SE")]
+    #[arg(
+        long,
+        default_value_t = 0.35,
+        value_name = "SE",
+        allow_negative_numbers = true
+    )]
     pub target_se: f64,
     /// Seed for question choice and choice order; the same seed gives the same quiz.
     #[arg(long, value_name = "S")]

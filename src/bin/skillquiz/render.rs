@@ -360,7 +360,13 @@ pub fn report(t: &Theme, r: &QuizResult, show_missed: bool, all: bool) -> String
             let _ = writeln!(s, "    {}  {:.1}/5", clean(&x.title), mean);
         }
     }
-    s.push_str(&plan(t, &r.recommendations, (!all).then_some(PLAN_SHOWN)));
+    let known: usize = r.learner.areas.iter().map(|a| a.answered).sum::<usize>() + r.practice.len();
+    s.push_str(&plan(
+        t,
+        &r.recommendations,
+        (!all).then_some(PLAN_SHOWN),
+        known,
+    ));
     if show_missed && !r.missed.is_empty() {
         let _ = writeln!(s, "\n{}", t.bold("Questions to review"));
         for (i, m) in r.missed.iter().enumerate() {
@@ -529,7 +535,13 @@ fn clip(s: &str, width: usize) -> String {
 /// `recommend` without a result: where the learner stands and the plan.
 pub fn standing(t: &Theme, r: &QuizResult, all: bool) -> String {
     let mut s = learner(t, &r.learner);
-    s.push_str(&plan(t, &r.recommendations, (!all).then_some(PLAN_SHOWN)));
+    let known: usize = r.learner.areas.iter().map(|a| a.answered).sum();
+    s.push_str(&plan(
+        t,
+        &r.recommendations,
+        (!all).then_some(PLAN_SHOWN),
+        known,
+    ));
     s
 }
 
@@ -747,13 +759,22 @@ pub fn resource(t: &Theme, title: &str, kind: &str, url: &str, indent: &str) -> 
 pub const PLAN_SHOWN: usize = 6;
 
 /// The next-steps plan: the first `limit` entries (foundations first), or all.
-pub fn plan(t: &Theme, recs: &[Recommendation], limit: Option<usize>) -> String {
+pub fn plan(t: &Theme, recs: &[Recommendation], limit: Option<usize>, answered: usize) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "\n{}", t.bold("Next steps"));
     if recs.is_empty() {
         let _ = writeln!(
             s,
-            "  Nothing stands out as weak. Answer more questions (--count) for a sharper picture."
+            "{}",
+            wrap(
+                if answered == 0 {
+                    "Nothing was answered, so there is no plan yet: take a quiz to get one."
+                } else {
+                    "Nothing stands out as weak. Answer more questions (--count) for a sharper picture."
+                },
+                width(),
+                "  "
+            )
         );
         return s;
     }

@@ -190,8 +190,10 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
             })?
         }
         None => {
-            // Questions go to stdout, or to stderr when stdout carries the JSON.
-            let (mut ui, theme): (Box<dyn Write>, Theme) = if args.json {
+            // Questions go to stdout, or to stderr when stdout carries the JSON or is
+            // not the person's terminal (`take > report.txt`: the quiz stays visible).
+            let to_stderr = args.json || (stdin_is_terminal && !io::stdout().is_terminal());
+            let (mut ui, theme): (Box<dyn Write>, Theme) = if to_stderr {
                 (
                     Box::new(io::stderr()),
                     Theme::for_stream(io::stderr().is_terminal()),
