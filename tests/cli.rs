@@ -1002,3 +1002,42 @@ fn a_redirected_report_does_not_blind_the_quiz() {
     assert!(!report.contains("Question 1"), "{report}");
     assert!(report.contains("Your results"), "{report}");
 }
+
+#[test]
+fn counts_say_what_the_quiz_holds() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["take", "--no-history", "--count", "2", "--seed", "1"])
+        .write_stdin("s\n".repeat(8))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("An adaptive quiz of at most 2 questions, then 4 practice self-ratings"),
+        "{text}"
+    );
+    assert!(text.contains("Question 2 of at most 2"), "{text}");
+    assert!(text.contains("Self-rating 4 of 4"), "{text}");
+    assert!(!text.contains("(s)"), "{text}");
+    let out = env
+        .cmd()
+        .args([
+            "take",
+            "--no-history",
+            "--mode",
+            "fixed",
+            "--count",
+            "1",
+            "--seed",
+            "1",
+        ])
+        .write_stdin("s\n".repeat(8))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("A quiz of 1 question, then 4 practice self-ratings."),
+        "{text}"
+    );
+}

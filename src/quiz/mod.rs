@@ -100,6 +100,12 @@ pub struct Item<'a> {
     pub total: usize,
     /// True when the quiz is adaptive (it may end before `total`).
     pub adaptive: bool,
+    /// Graded questions in the quiz (adaptive: at most), and this one's place among
+    /// them; for a practice self-rating, its place among the self-ratings instead.
+    pub graded_total: usize,
+    pub practice_total: usize,
+    /// 1-based: the n-th graded question, or the n-th self-rating.
+    pub place: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -246,6 +252,26 @@ impl<'c> Quiz<'c> {
         }
     }
 
+    /// Graded questions: a fixed form's, or the most an adaptive quiz asks.
+    pub fn graded_len(&self) -> usize {
+        match &self.adaptive {
+            Some(a) => a.max_items(),
+            None => self.len() - self.practice_len(),
+        }
+    }
+
+    /// Practice self-ratings asked after the graded questions.
+    pub fn practice_len(&self) -> usize {
+        match &self.adaptive {
+            Some(_) => self.practice_total,
+            None => self
+                .slots
+                .iter()
+                .filter(|s| !self.catalog.questions[s.question].kind.is_graded())
+                .count(),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty()
     }
@@ -253,12 +279,23 @@ impl<'c> Quiz<'c> {
     /// The question to ask now, or `None` when the quiz is over.
     pub fn current(&self) -> Option<Item<'_>> {
         let i = self.responses.len();
-        self.slots.get(i).map(|slot| Item {
-            question: &self.catalog.questions[slot.question],
-            order: &slot.order,
-            number: i + 1,
-            total: self.len(),
-            adaptive: self.is_adaptive(),
+        let graded_done = self.responses.iter().filter(|r| r.graded).count();
+        self.slots.get(i).map(|slot| {
+            let question = &self.catalog.questions[slot.question];
+            Item {
+                question,
+                order: &slot.order,
+                number: i + 1,
+                total: self.len(),
+                adaptive: self.is_adaptive(),
+                graded_total: self.graded_len(),
+                practice_total: self.practice_len(),
+                place: if question.kind.is_graded() {
+                    graded_done + 1
+                } else {
+                    i - graded_done + 1
+                },
+            }
         })
     }
 

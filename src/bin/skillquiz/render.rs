@@ -133,12 +133,18 @@ pub fn question(t: &Theme, catalog: &Catalog, item: &Item) -> String {
     let _ = writeln!(
         s,
         "\n{} {}",
-        t.bold(&if item.adaptive {
-            format!("Question {} of at most {}", item.number, item.total)
+        t.bold(&if !q.kind.is_graded() {
+            format!("Self-rating {} of {}", item.place, item.practice_total)
+        } else if item.adaptive {
+            format!("Question {} of at most {}", item.place, item.graded_total)
         } else {
-            format!("Question {} of {}", item.number, item.total)
+            format!("Question {} of {}", item.place, item.graded_total)
         }),
-        t.dim(&format!("· {area} · {topic} · {}", q.difficulty.as_str()))
+        t.dim(&if q.kind.is_graded() {
+            format!("· {area} · {topic} · {}", q.difficulty.as_str())
+        } else {
+            format!("· {topic} · not graded")
+        })
     );
     let _ = writeln!(s, "\n{}", wrap(&q.prompt, width(), "  "));
     if let Some(code) = &q.code {
@@ -183,13 +189,25 @@ pub fn question(t: &Theme, catalog: &Catalog, item: &Item) -> String {
 
 /// The line before the first question: what kind of quiz this is and how to answer.
 pub fn intro(t: &Theme, quiz: &skillquiz::Quiz) -> String {
-    let what = if quiz.is_adaptive() {
+    let (graded, practice) = (quiz.graded_len(), quiz.practice_len());
+    let then = if practice > 0 {
         format!(
-            "An adaptive quiz of at most {} questions: each one is chosen from your answers so far, and an area ends once its verdict is clear.",
-            quiz.len()
+            ", then {}",
+            count(practice, "practice self-rating", "practice self-ratings")
         )
     } else {
-        format!("A quiz of {} questions.", quiz.len())
+        String::new()
+    };
+    let what = if quiz.is_adaptive() {
+        format!(
+            "An adaptive quiz of at most {}{then}: each question is chosen from what is known about you, where your level is least certain, and the quiz ends early once the verdicts are clear.",
+            count(graded, "question", "questions")
+        )
+    } else {
+        format!(
+            "A quiz of {}{then}.",
+            count(graded, "question", "questions")
+        )
     };
     format!(
         "{}\n{}\n",
@@ -234,7 +252,11 @@ pub fn feedback(t: &Theme, catalog: &Catalog, r: &Response) -> String {
     };
     let mut s = String::new();
     if !r.graded {
-        let _ = writeln!(s, "  {}", t.dim("Noted."));
+        let note = match r.answer {
+            skillquiz::Answer::Rating(n) => format!("Noted: {n}/5."),
+            _ => "Not rated.".into(),
+        };
+        let _ = writeln!(s, "  {}", t.dim(&note));
         return s;
     }
     // The lead is coloured after wrapping (wrapping cleans control characters away).
