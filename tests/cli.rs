@@ -1041,3 +1041,23 @@ fn counts_say_what_the_quiz_holds() {
         "{text}"
     );
 }
+
+#[test]
+fn completions_and_manual_page() {
+    let env = Env::new();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = env.cmd().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("skillquiz") && text.contains("progress"),
+            "{shell}: {text}"
+        );
+    }
+    env.cmd()
+        .arg("manpage")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH skillquiz 1"))
+        .stdout(predicate::str::contains("history"));
+}

@@ -8,7 +8,17 @@ use std::path::PathBuf;
 /// Take a quiz on the built-in banks (maths, programming, ML fundamentals, tooling,
 /// deployment) and get next steps on the seven-step roadmap.
 #[derive(Debug, Parser)]
-#[command(name = "skillquiz", version, max_term_width = 100)]
+#[command(
+    name = "skillquiz",
+    version,
+    max_term_width = 100,
+    after_help = "Examples:
+  skillquiz take                         a quiz on every area; your answers are kept
+  skillquiz take --topic maths.probability --count 10
+  skillquiz progress                     how you have moved, quiz after quiz
+  skillquiz recommend                    where you stand and what to study next
+  skillquiz validate my_bank.ron         check a teacher's bank"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -56,6 +66,13 @@ pub enum Command {
     Analyze(crate::teach::AnalyzeArgs),
     /// Simulate adaptive tests on examinees of known ability (RMSE, bias, SE, length).
     Simulate(crate::simulate::SimulateArgs),
+    /// Print a shell completion script: `skillquiz completions bash > ~/.local/share/bash-completion/completions/skillquiz`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `skillquiz manpage > skillquiz.1; man ./skillquiz.1`.
+    Manpage,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -67,6 +84,17 @@ pub struct BankArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "At the prompt: a letter (B), several letters for select-all questions (A,C),
+t or f, a number (0.25, 1/4, 1e-3) or a word. s skips (counts as \"don't know\"),
+? shows help, q ends the quiz and scores what you answered (Ctrl-C does the same);
+`skillquiz take --resume` continues it.
+
+Examples:
+  skillquiz take --area maths --area tooling
+  skillquiz take --mode fixed --seed 42 --json > result.json
+  printf 'b\\n0.25\\nskip\\n' | skillquiz take --mode fixed --seed 7 --answers -"
+)]
 pub struct TakeArgs {
     /// Only this area (repeatable), e.g. maths, tooling.
     #[arg(long = "area", value_name = "AREA")]

@@ -152,6 +152,20 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Export(cmd) => teach::export(cmd),
         Command::Analyze(args) => teach::analyze(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "skillquiz", &mut text);
+            io::stdout().lock().write_all(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Manpage => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut text = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut text)?;
+            io::stdout().lock().write_all(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
