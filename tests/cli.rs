@@ -1061,3 +1061,40 @@ fn completions_and_manual_page() {
         .stdout(predicate::str::contains(".TH skillquiz 1"))
         .stdout(predicate::str::contains("history"));
 }
+
+/// At a terminal the prompt is a line editor: arrow keys move, Delete deletes, and no
+/// escape byte reaches the answer; Ctrl-C (in the editor, a key) ends the quiz like q.
+#[test]
+fn the_prompt_edits_lines_in_a_terminal() {
+    use expectrl::{Expect, Session};
+    let env = Env::new();
+    let json_file = env.dir.path().join("result.json");
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "exec '{}' take --no-history --mode fixed --area demo --seed 11 --bank '{}' --json > '{}'",
+            assert_cmd::cargo::cargo_bin("skillquiz").display(),
+            fixture("good/kinds.ron").display(),
+            json_file.display()
+        ))
+        .current_dir(env.dir.path())
+        .env_clear()
+        .env("TERM", "xterm")
+        .env("SKILLQUIZ_DATA_DIR", env.dir.path().join("data"));
+    let mut p = Session::spawn(cmd).expect("a pseudo-terminal");
+    p.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+    p.expect("answer (t/f").unwrap();
+    // Type f, move left over it, Delete it, type t: the answer is `t`.
+    p.send("f\x1b[D\x1b[3~t\r").unwrap();
+    p.expect("Right.").unwrap();
+    p.expect("answer (").unwrap();
+    p.send("\x03").unwrap();
+    p.expect(expectrl::Eof).unwrap();
+    let r = json(&std::fs::read(&json_file).unwrap());
+    assert_eq!(r["ended"], "interrupted");
+    assert_eq!(
+        r["questions"][0]["answer"],
+        serde_json::json!({"bool": true})
+    );
+    assert_eq!(r["questions"].as_array().unwrap().len(), 1);
+}

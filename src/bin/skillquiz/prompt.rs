@@ -40,9 +40,63 @@ const READ_AHEAD: usize = 64;
 /// that Ctrl-C can end a quiz while a read is waiting.
 pub struct Lines {
     rx: Receiver<Input>,
+    /// With a line editor: where to send the prompt of each read (plain, styled).
+    ask: Option<SyncSender<(String, String)>>,
 }
 
 impl Lines {
+    /// A line editor on the terminal (rustyline): arrow keys, Home/End, Ctrl-W and the
+    /// quiz's earlier answers with Up work, and no control byte reaches the answer. Ctrl-C
+    /// and Ctrl-D end the quiz like `q` and the end of input. `None` when the editor cannot
+    /// start (then read stdin plainly).
+    pub fn editor() -> Option<Lines> {
+        use rustyline::error::ReadlineError;
+        let config = rustyline::Config::builder()
+            .behavior(rustyline::Behavior::PreferTerm)
+            .auto_add_history(true)
+            .max_history_size(100)
+            .ok()?
+            .build();
+        let mut rl = rustyline::DefaultEditor::with_config(config).ok()?;
+        let (tx, rx) = sync_channel(1);
+        let (ask, asked) = sync_channel::<(String, String)>(1);
+        if let Ok(mut slot) = INTERRUPTS.lock() {
+            *slot = Some(tx.clone());
+        }
+        std::thread::spawn(move || {
+            while let Ok((raw, styled)) = asked.recv() {
+                let msg = match rl.readline(&(raw.as_str(), styled.as_str())) {
+                    Ok(line) => Input::Line(line + "\n"),
+                    Err(ReadlineError::Interrupted) => Input::Interrupt,
+                    Err(ReadlineError::Eof) => Input::End,
+                    Err(ReadlineError::Io(e)) => Input::Failed(e),
+                    Err(e) => Input::Failed(std::io::Error::other(e.to_string())),
+                };
+                let last = !matches!(msg, Input::Line(_));
+                if tx.send(msg).is_err() || last {
+                    return;
+                }
+            }
+        });
+        Some(Lines { rx, ask: Some(ask) })
+    }
+
+    /// True when a line editor shows the prompt (the caller must not print it).
+    pub fn edits(&self) -> bool {
+        self.ask.is_some()
+    }
+
+    /// The next line, the prompt shown by the editor if there is one (else by the caller
+    /// before this call).
+    pub fn next_after(&self, plain: &str, styled: &str) -> Input {
+        if let Some(ask) = &self.ask
+            && ask.send((plain.to_string(), styled.to_string())).is_err()
+        {
+            return Input::End;
+        }
+        self.next()
+    }
+
     /// Starts reading stdin.
     pub fn stdin() -> Lines {
         Lines::reader(Box::new(std::io::BufReader::new(std::io::stdin())))
@@ -68,7 +122,7 @@ impl Lines {
                 }
             }
         });
-        Lines { rx }
+        Lines { rx, ask: None }
     }
 
     pub fn next(&self) -> Input {
@@ -188,9 +242,12 @@ pub fn interactive(
         write!(ui, "{}", render::question(theme, catalog, &item))?;
         let started = Instant::now();
         let answer = loop {
-            write!(ui, "{}", render::prompt_line(theme, &item))?;
+            let styled = render::prompt_line(theme, &item);
+            if !input.edits() {
+                write!(ui, "{styled}")?;
+            }
             ui.flush()?;
-            let line = match input.next() {
+            let line = match input.next_after(&render::prompt_plain(&item), &styled) {
                 Input::Line(l) => l,
                 Input::End => {
                     writeln!(ui)?;
@@ -230,7 +287,13 @@ pub fn interactive(
             match parse_answer(item.question, item.order, text) {
                 Ok(a) => break a,
                 Err(e) => {
-                    writeln!(ui, "  {} {}", theme.warn(&format!("{}:", e.reason)), e.hint)?;
+                    // The reason quotes what was typed: never echo control bytes.
+                    writeln!(
+                        ui,
+                        "  {} {}",
+                        theme.warn(&format!("{}:", render::clean(&e.reason))),
+                        render::clean(&e.hint)
+                    )?;
                 }
             }
         };

@@ -81,6 +81,7 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
         .initial_indent(indent)
         .subsequent_indent(indent)
         .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
         .word_separator(textwrap::WordSeparator::AsciiSpace);
     clean(text)
         .split('\n')
@@ -231,10 +232,14 @@ pub fn prompt_line(t: &Theme, item: &Item) -> String {
         Kind::ShortText { .. } => "text".into(),
         Kind::SelfRating => "1-5".into(),
     };
-    format!(
-        "{} ",
-        t.accent(&format!("answer ({what}; s skip, ? help, q quit) >"))
-    )
+    let raw = format!("answer ({what}; s skip, ? help, q quit) >");
+    format!("{} ", t.accent(&raw))
+}
+
+/// The prompt without colour, for the line editor (which needs its plain width).
+pub fn prompt_plain(item: &Item) -> String {
+    let t = Theme { color: false };
+    prompt_line(&t, item)
 }
 
 pub fn help() -> String {

@@ -55,7 +55,10 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
         Some(learn::open_store(data)?)
     };
     let interactive = args.answers.is_none();
+    let stdin_is_terminal = io::stdin().is_terminal();
     let lines = match &args.answers {
+        // At a terminal, a line editor; else plain lines (a pipe, a script).
+        None if stdin_is_terminal => Lines::editor().unwrap_or_else(Lines::stdin),
         None => Lines::stdin(),
         Some(path) if path.as_os_str() == "-" => Lines::stdin(),
         Some(path) => {
@@ -65,7 +68,6 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
             Lines::reader(Box::new(io::BufReader::new(f)))
         }
     };
-    let stdin_is_terminal = io::stdin().is_terminal();
     // The attempt to continue: asked for, or offered at an interactive terminal.
     let mut resume: Option<AttemptInfo> = None;
     if let Some(store) = &store {
@@ -330,15 +332,22 @@ fn offer_resume(
     let mut err = io::stderr();
     write!(
         err,
-        "You have an unfinished quiz from {} ({answered} answered). Continue it? [Y/n] ",
-        learn::ago(clock.now() - info.started_at)
+        "You have an unfinished quiz from {} ({answered} answered). {}",
+        learn::ago(clock.now() - info.started_at),
+        if lines.edits() {
+            "\n"
+        } else {
+            "Continue it? [Y/n] "
+        }
     )?;
     err.flush()?;
-    Ok(match lines.next() {
-        Input::Line(l) => {
-            let l = l.trim().to_ascii_lowercase();
-            l.is_empty() || l == "y" || l == "yes"
-        }
-        _ => false,
-    })
+    Ok(
+        match lines.next_after("Continue it? [Y/n] ", "Continue it? [Y/n] ") {
+            Input::Line(l) => {
+                let l = l.trim().to_ascii_lowercase();
+                l.is_empty() || l == "y" || l == "yes"
+            }
+            _ => false,
+        },
+    )
 }
