@@ -87,6 +87,6 @@ pub use sim::{
 };
 pub use teach::{
     AreaCount, BankStats, KindCount, StepCount, TemplateError, TopicStats, bank_stats,
-    bank_template, write_atomic,
+    bank_template, title_from_id, write_atomic,
 };
 pub use text::{fold_text, is_unsafe_char};

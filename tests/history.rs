@@ -328,10 +328,16 @@ fn kill_9_loses_no_acknowledged_answer() {
         let mut child = spawn(&env, &args);
         let mut stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();
-        // Count acknowledgements (the feedback line printed after each saved answer).
+        // Count acknowledgements (the feedback line printed after each saved answer), and
+        // say when the first question is on screen, so that the kill lands in the quiz
+        // however slowly the program starts on a loaded machine.
+        let (shown_tx, shown_rx) = std::sync::mpsc::channel();
         let acks = std::thread::spawn(move || {
             let mut n = 0;
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if line.contains("Question 1 of") {
+                    let _ = shown_tx.send(());
+                }
                 if line.contains("– Skipped.") {
                     n += 1;
                 }
@@ -347,7 +353,8 @@ fn kill_9_loses_no_acknowledged_answer() {
                 std::thread::sleep(Duration::from_millis(3));
             }
         });
-        std::thread::sleep(Duration::from_millis(rng.random_range(5..120)));
+        let _ = shown_rx.recv_timeout(Duration::from_secs(20));
+        std::thread::sleep(Duration::from_millis(rng.random_range(0..100)));
         let _ = child.kill();
         let _ = child.wait();
         let acked = acks.join().unwrap();

@@ -29,13 +29,7 @@ pub fn bank_template(area: &str, title: Option<&str>) -> Result<String, Template
     }
     let title = match title {
         Some(t) => t.to_string(),
-        None => {
-            let words = area.replace(['_', '-'], " ");
-            let mut c = words.chars();
-            c.next()
-                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                .unwrap_or_default()
-        }
+        None => title_from_id(area),
     };
     // The title lands inside RON strings.
     let title = title.replace('\\', "\\\\").replace('"', "\\\"");
@@ -105,5 +99,41 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         // No temporary file is left behind.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}
+
+/// A readable title guessed from an area id: words split at `_` and `-`; words of one or
+/// two letters, or of up to four without a vowel, are taken for acronyms (`nlp` → "NLP",
+/// `ml_ops` → "ML ops"), and
+/// the first word is capitalised (`computer_vision` → "Computer vision").
+pub fn title_from_id(id: &str) -> String {
+    id.split(['_', '-'])
+        .filter(|w| !w.is_empty())
+        .enumerate()
+        .map(|(i, w)| {
+            let letters = w.chars().all(|c| c.is_ascii_alphabetic());
+            let vowels = w.chars().any(|c| "aeiouAEIOU".contains(c));
+            if letters && (w.len() <= 2 || (w.len() <= 4 && !vowels)) {
+                w.to_ascii_uppercase()
+            } else if i == 0 {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod title_tests {
+    #[test]
+    fn titles_from_ids() {
+        assert_eq!(super::title_from_id("nlp"), "NLP");
+        assert_eq!(super::title_from_id("computer_vision"), "Computer vision");
+        assert_eq!(super::title_from_id("ml-ops"), "ML ops");
     }
 }

@@ -357,7 +357,11 @@ fn list(args: cli::ListArgs) -> Result<ExitCode, Failure> {
             render::clean(&b.name),
             render::clean(&b.version),
             cat.questions.iter().filter(|q| q.bank == i).count(),
-            t.dim(&render::clean(&b.file))
+            t.dim(&if b.builtin {
+                "built in".to_string()
+            } else {
+                render::clean(&b.file)
+            })
         )?;
     }
     writeln!(out, "\n  {} questions in all", cat.questions.len())?;

@@ -227,13 +227,7 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
     } else {
         vec![RawArea {
             id: args.area.clone(),
-            title: {
-                let words = args.area.replace(['_', '-'], " ");
-                let mut c = words.chars();
-                c.next()
-                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                    .unwrap_or_default()
-            },
+            title: skillquiz::title_from_id(&args.area),
             self_rated: false,
         }]
     };
