@@ -1098,3 +1098,50 @@ fn the_prompt_edits_lines_in_a_terminal() {
     );
     assert_eq!(r["questions"].as_array().unwrap().len(), 1);
 }
+
+/// A report taller than the terminal goes through $PAGER; `--no-pager` prints it as is.
+#[test]
+fn a_tall_report_is_paged_at_a_terminal() {
+    use expectrl::{Expect, Session};
+    let env = Env::new();
+    for (extra, paged) in [("", true), ("--no-pager", false)] {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("skillquiz"));
+        cmd.args([
+            "take",
+            "--no-history",
+            "--mode",
+            "fixed",
+            "--area",
+            "demo",
+            "--seed",
+            "11",
+        ])
+        .args(["--feedback", "end", "--bank"])
+        .arg(fixture("good/kinds.ron"))
+        .args(if extra.is_empty() {
+            vec![]
+        } else {
+            vec![extra]
+        })
+        .current_dir(env.dir.path())
+        .env_clear()
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("PAGER", "sed s/^/PAGED:/")
+        .env("PATH", "/usr/bin:/bin")
+        .env("SKILLQUIZ_DATA_DIR", env.dir.path().join("data"));
+        let mut p = Session::spawn(cmd).expect("a pseudo-terminal");
+        p.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+        for _ in 0..6 {
+            p.expect("answer (").unwrap();
+            p.send("s\r").unwrap();
+        }
+        if paged {
+            p.expect("PAGED:Your results").unwrap();
+        } else {
+            let found = p.expect("Your results").unwrap();
+            assert!(!String::from_utf8_lossy(found.before()).ends_with("PAGED:"));
+        }
+        p.expect(expectrl::Eof).unwrap();
+    }
+}

@@ -24,6 +24,10 @@ pub struct Cli {
     pub command: Command,
     #[command(flatten)]
     pub data: DataArgs,
+    /// Never page long reports (by default a report taller than the terminal goes through
+    /// $PAGER, or `less -FRX`).
+    #[arg(long, global = true)]
+    pub no_pager: bool,
 }
 
 /// Where the history database lives.

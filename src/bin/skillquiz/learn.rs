@@ -156,16 +156,14 @@ pub fn recommend(args: cli::RecommendArgs, data: &DataArgs) -> Result<ExitCode, 
     if args.json {
         write_json(&mut out, &result)?;
     } else if args.from.is_some() {
-        write!(
-            out,
-            "{}",
-            render::report(&stdout_theme(), &result, true, args.all)
+        crate::page(
+            &mut out,
+            &render::report(&stdout_theme(), &result, true, args.all),
         )?;
     } else {
-        write!(
-            out,
-            "{}",
-            render::standing(&stdout_theme(), &result, args.all)
+        crate::page(
+            &mut out,
+            &render::standing(&stdout_theme(), &result, args.all),
         )?;
     }
     Ok(ExitCode::SUCCESS)
@@ -271,10 +269,9 @@ pub fn history(args: cli::HistoryArgs, data: &DataArgs) -> Result<ExitCode, Fail
             if json {
                 write_json(&mut out, &result)?;
             } else {
-                write!(
-                    out,
-                    "{}",
-                    render::report(&stdout_theme(), &result, true, true)
+                crate::page(
+                    &mut out,
+                    &render::report(&stdout_theme(), &result, true, true),
                 )?;
             }
         }
@@ -602,7 +599,7 @@ pub fn progress(args: cli::ProgressArgs, data: &DataArgs) -> Result<ExitCode, Fa
     if args.json {
         write_json(&mut out, &p)?;
     } else {
-        write!(out, "{}", render::progress(&stdout_theme(), &p))?;
+        crate::page(&mut out, &render::progress(&stdout_theme(), &p))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -136,7 +136,45 @@ fn history_hint(e: &skillquiz::history::HistoryError) -> &'static str {
     }
 }
 
+/// Set once from `--no-pager`.
+static NO_PAGER: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// Writes a report: through a pager (`$PAGER`, else `less -FRX`) when stdout is a
+/// terminal and the text is taller than it, as git and bat do; straight out otherwise, or
+/// when the pager cannot start.
+pub(crate) fn page(out: &mut impl Write, text: &str) -> io::Result<()> {
+    let rows = terminal_size::terminal_size().map(|(_, h)| usize::from(h.0));
+    let tall = rows.is_some_and(|h| text.lines().count() + 1 > h);
+    let off = NO_PAGER.get().copied().unwrap_or(false);
+    if off || !tall || !io::stdout().is_terminal() {
+        return out.write_all(text.as_bytes());
+    }
+    let pager = std::env::var("PAGER")
+        .ok()
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or_else(|| "less -FRX".into());
+    let mut words = pager.split_whitespace();
+    let Some(program) = words.next() else {
+        return out.write_all(text.as_bytes());
+    };
+    let child = std::process::Command::new(program)
+        .args(words)
+        .env("LESSCHARSET", "utf-8")
+        .stdin(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        return out.write_all(text.as_bytes());
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        // A pager quit early (q in less) closes the pipe: that is not an error.
+        let _ = stdin.write_all(text.as_bytes());
+    }
+    child.wait()?;
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    let _ = NO_PAGER.set(cli.no_pager);
     let data = cli.data;
     match cli.command {
         Command::Take(args) => take::take(args, &data),

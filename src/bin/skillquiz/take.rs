@@ -266,10 +266,9 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
         write_json(&mut out, &result)?;
     } else {
         let show_missed = args.feedback != Feedback::None;
-        write!(
-            out,
-            "{}",
-            render::report(&stdout_theme(), &result, show_missed, false)
+        crate::page(
+            &mut out,
+            &render::report(&stdout_theme(), &result, show_missed, false),
         )?;
     }
     if store.is_some() && ended != Ended::Completed && quiz.current().is_some() {
