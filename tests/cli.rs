@@ -1145,3 +1145,29 @@ fn a_tall_report_is_paged_at_a_terminal() {
         p.expect(expectrl::Eof).unwrap();
     }
 }
+
+#[test]
+fn a_duplicate_id_is_listed_even_when_its_first_copy_has_errors() {
+    let env = Env::new();
+    let bank = env.write(
+        "dup.ron",
+        r#"(
+    format_version: 1,
+    name: "dup",
+    version: "1",
+    questions: [
+        (id: "maths.dup_one", topic: "maths.nope", difficulty: Easy, prompt: "Is 2 even?", kind: TrueFalse(answer: true), explanation: "Yes."),
+        (id: "maths.dup_one", topic: "maths.probability", difficulty: Easy, prompt: "Is 3 odd?", kind: TrueFalse(answer: true), explanation: "Yes."),
+    ],
+)"#,
+    );
+    env.cmd()
+        .arg("validate")
+        .arg(&bank)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("unknown topic `maths.nope`"))
+        .stderr(predicate::str::contains(
+            "dup.ron:7:14: error: question `maths.dup_one`: duplicate id",
+        ));
+}

@@ -86,6 +86,7 @@ impl CatalogBuilder {
     /// Parses and checks everything; returns the catalog or every error found.
     pub fn build(&self) -> Result<Catalog, BankErrors> {
         let mut cx = Checker {
+            seen_ids: HashMap::new(),
             diags: self.unreadable.clone(),
         };
         // The last roadmap given wins: the built-in one comes first.
@@ -168,6 +169,9 @@ impl Catalog {
 
 struct Checker {
     diags: Vec<Diagnostic>,
+    /// Every question id seen so far, valid question or not, with where it was first
+    /// written: a duplicate is reported even when the first copy has errors of its own.
+    seen_ids: HashMap<String, String>,
 }
 
 impl Checker {
@@ -509,11 +513,16 @@ impl Checker {
     ) -> Option<Question> {
         let before = self.diags.len();
         let id = Some(q.id.as_str());
+        let (line, col) = loc.position(start);
+        let first_seen = self.seen_ids.get(&q.id).cloned();
+        if first_seen.is_none() {
+            self.seen_ids
+                .insert(q.id.clone(), format!("{}:{line}:{col}", src.name));
+        }
         let field_at = |f: &str| loc.find_field(f, start, end).unwrap_or(start);
         if !valid_id(&q.id) {
             self.push(src, loc, start, id, Problem::BadId { id: q.id.clone() });
-        } else if let Some(first) = cat.question(&q.id) {
-            let first = first.origin.to_string();
+        } else if let Some(first) = first_seen {
             self.push(
                 src,
                 loc,
