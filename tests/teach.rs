@@ -501,7 +501,18 @@ fn gift_import_needs_a_step_for_a_new_area_and_refuses_to_overwrite() {
         .args(["--area", "brandnew", "--out", "x.ron"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--step"));
+        .stderr(predicate::str::contains(
+            "area `brandnew` is new: pass --step N",
+        ));
+    // --skip-invalid does not make the step up either.
+    sq(dir.path())
+        .args(["import", "gift", "--skip-invalid"])
+        .arg(fixture("gift/crlf.gift"))
+        .args(["--area", "brandnew", "--out", "x.ron"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--step N"));
+    assert!(!dir.path().join("x.ron").exists());
     std::fs::write(dir.path().join("x.ron"), "keep").unwrap();
     sq(dir.path())
         .args(["import", "gift"])

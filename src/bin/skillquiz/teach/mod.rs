@@ -188,6 +188,13 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
         files.push((f.display().to_string(), crate::read_text(f)?));
     }
     let cat = load(&args.bank)?;
+    // A new area's topics need a roadmap step, and it is never guessed.
+    if args.step.is_none() && cat.topics_of(&args.area).next().is_none() {
+        return Err(Failure::Usage(format!(
+            "area `{}` is new: pass --step N (1 to 7), the roadmap step its topics belong to (`skillquiz roadmap` lists them); nothing was written",
+            args.area
+        )));
+    }
     let opts = GiftImportOptions {
         area: args.area.clone(),
         difficulty: match args.difficulty {
