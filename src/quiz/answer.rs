@@ -91,11 +91,7 @@ pub fn parse_answer(
             ),
         },
         Kind::Numeric { unit, .. } => {
-            let t = unit
-                .as_deref()
-                .and_then(|u| s.strip_suffix(u))
-                .unwrap_or(s)
-                .trim();
+            let t = strip_unit(s, unit.as_deref());
             match parse_number(t) {
                 Some(x) => Ok(Answer::Number(x)),
                 None => err(format!("`{s}` is not a number"), hint(question, order)),
@@ -109,8 +105,66 @@ pub fn parse_answer(
     }
 }
 
-/// A finite decimal number (`0.25`, `-1e-3`) or a fraction (`1/4`).
+/// Common ways of writing units, beyond the unit's own spelling: each alias stands for
+/// the unit it is paired with.
+const UNIT_ALIASES: &[(&str, &str)] = &[
+    ("min", "minutes"),
+    ("mins", "minutes"),
+    ("minute", "minutes"),
+    ("s", "seconds"),
+    ("sec", "seconds"),
+    ("secs", "seconds"),
+    ("second", "seconds"),
+    ("seconds", "s"),
+    ("sec", "s"),
+    ("secs", "s"),
+    ("ms", "milliseconds"),
+    ("milliseconds", "ms"),
+    ("millisecond", "ms"),
+    ("msec", "ms"),
+    ("h", "hours"),
+    ("hr", "hours"),
+    ("hrs", "hours"),
+    ("percent", "%"),
+    ("pct", "%"),
+    ("req/s", "requests/s"),
+    ("rps", "requests/s"),
+    ("requests per second", "requests/s"),
+];
+
+/// `s` without a trailing unit: the question's own (any case), or a common way of writing
+/// it (`43.2 min` for minutes, `200 msec` for ms).
+fn strip_unit<'a>(s: &'a str, unit: Option<&str>) -> &'a str {
+    let Some(unit) = unit else {
+        return s.trim();
+    };
+    let lower = s.to_ascii_lowercase();
+    let mut spellings: Vec<&str> = vec![unit];
+    spellings.extend(
+        UNIT_ALIASES
+            .iter()
+            .filter(|(_, u)| u.eq_ignore_ascii_case(unit))
+            .map(|(a, _)| *a),
+    );
+    // The longest spelling first, so `ms` is not taken for `s` with an m left over.
+    spellings.sort_by_key(|sp| std::cmp::Reverse(sp.len()));
+    for sp in spellings {
+        if lower.ends_with(&sp.to_ascii_lowercase()) {
+            let rest = &s[..s.len() - sp.len()];
+            // Only a whole word: `5 s` or `5s`, not the s of `15 ms`.
+            if rest.ends_with(|c: char| c.is_ascii_digit() || c == ' ' || c == '.') {
+                return rest.trim();
+            }
+        }
+    }
+    s.trim()
+}
+
+/// A finite decimal number (`0.25`, `-1e-3`, `1,000`, `1 000`, `1_000`) or a fraction
+/// (`1/4`). Thousands separators are accepted only in groups of three digits, so `1,5`
+/// (a decimal comma) is refused rather than read as 15.
 fn parse_number(s: &str) -> Option<f64> {
+    let s = &without_thousands(s.trim())?;
     let x = match s.split_once('/') {
         Some((n, d)) => {
             let (n, d) = (n.trim().parse::<f64>().ok()?, d.trim().parse::<f64>().ok()?);
@@ -119,6 +173,33 @@ fn parse_number(s: &str) -> Option<f64> {
         None => s.parse::<f64>().ok()?,
     };
     x.is_finite().then_some(x)
+}
+
+/// `1,000,000` → `1000000`; `None` for separators in the wrong places.
+fn without_thousands(s: &str) -> Option<String> {
+    let Some(sep) = [',', ' ', '_'].into_iter().find(|c| s.contains(*c)) else {
+        return Some(s.to_string());
+    };
+    if s.contains('/') {
+        return Some(s.to_string());
+    }
+    let (sign, body) = s.strip_prefix('-').map_or(("", s), |b| ("-", b));
+    let (int, frac) = body
+        .split_once('.')
+        .map_or((body, None), |(i, f)| (i, Some(f)));
+    let groups: Vec<&str> = int.split(sep).collect();
+    let ok = groups.len() > 1
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()));
+    if !ok {
+        return None;
+    }
+    Some(format!(
+        "{sign}{}{}",
+        groups.concat(),
+        frac.map(|f| format!(".{f}")).unwrap_or_default()
+    ))
 }
 
 /// What a valid answer to this question looks like, for re-asking.
@@ -130,7 +211,12 @@ pub fn hint(question: &Question, order: &[usize]) -> String {
             format!("type the letters of every right choice, from A to {last}, e.g. A,C")
         }
         Kind::TrueFalse { .. } => "type t (true) or f (false)".into(),
-        Kind::Numeric { .. } => "type a number, e.g. 0.25, -3 or 1/4".into(),
+        Kind::Numeric { unit, .. } => match unit {
+            Some(u) => {
+                format!("type a number, e.g. 0.25, -3, 1/4 or 1,000 (the unit `{u}` may follow)")
+            }
+            None => "type a number, e.g. 0.25, -3, 1/4 or 1,000".into(),
+        },
         Kind::ShortText { .. } => "type a word or short phrase".into(),
         Kind::SelfRating => "type 1 (never done this) to 5 (could teach it)".into(),
     }
@@ -235,6 +321,11 @@ pub fn describe_key(question: &Question, order: &[usize]) -> String {
             let unit = unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
             match tolerance {
                 Tolerance::Absolute(t) if *t == 0.0 => format!("{answer}{unit}"),
+                // A whole-number key with a tolerance below one only absorbs rounding
+                // slips: show the number plainly.
+                Tolerance::Absolute(t) if answer.fract() == 0.0 && *t < 1.0 => {
+                    format!("{answer}{unit}")
+                }
                 Tolerance::Absolute(t) => format!("{answer}{unit} (± {t})"),
                 Tolerance::Relative(t) => format!("{answer}{unit} (± {}%)", t * 100.0),
             }
@@ -388,6 +479,36 @@ mod tests {
         assert_eq!(parse_answer(q, &[0, 1, 2], "SKIP").unwrap(), Answer::Skip);
         assert_eq!(grade(q, &Answer::Skip).score, 0.0);
         assert_eq!(grade(q, &Answer::Number(1.0)).score, 0.0);
+    }
+
+    #[test]
+    fn numbers_take_thousands_separators_and_unit_spellings() {
+        let cat = catalog();
+        let q = cat.question("demo.rel").unwrap(); // unit "s"
+        for (typed, want) in [
+            ("86400", 86400.0),
+            ("86,400", 86400.0),
+            ("86 400", 86400.0),
+            ("86_400 s", 86400.0),
+            ("86400s", 86400.0),
+            ("86,400 seconds", 86400.0),
+            ("86400 SEC", 86400.0),
+            ("1/4", 0.25),
+            ("-1,000.5", -1000.5),
+        ] {
+            assert_eq!(
+                parse_answer(q, &[], typed),
+                Ok(Answer::Number(want)),
+                "{typed}"
+            );
+        }
+        for typed in ["1,5", "86,40", "15 ms", "12,34,567", "1e400"] {
+            assert!(parse_answer(q, &[], typed).is_err(), "{typed}");
+        }
+        assert_eq!(strip_unit("43.2 min", Some("minutes")), "43.2");
+        assert_eq!(strip_unit("61%", Some("%")), "61");
+        assert_eq!(strip_unit("200 msec", Some("ms")), "200");
+        assert_eq!(strip_unit("5 min", Some("ms")), "5 min");
     }
 
     #[test]
