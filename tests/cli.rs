@@ -1171,3 +1171,47 @@ fn a_duplicate_id_is_listed_even_when_its_first_copy_has_errors() {
             "dup.ron:7:14: error: question `maths.dup_one`: duplicate id",
         ));
 }
+
+/// The report opens with the verdict per area, one line each, within the first screen of
+/// an 80×24 terminal.
+#[test]
+fn the_verdict_fits_the_first_screen() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .env("COLUMNS", "80")
+        .args([
+            "take",
+            "--no-history",
+            "--seed",
+            "3",
+            "--feedback",
+            "none",
+            "--answers",
+            "-",
+        ])
+        .write_stdin("skip\n".repeat(30))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first: Vec<&str> = text.lines().take(24).collect();
+    let verdict_start = first
+        .iter()
+        .position(|l| l.starts_with("Where you stand"))
+        .unwrap();
+    for area in [
+        "Mathematics",
+        "Programming",
+        "ML fundamentals",
+        "Tooling",
+        "Deployment",
+    ] {
+        let line = first[verdict_start..]
+            .iter()
+            .find(|l| l.trim_start().starts_with(area))
+            .unwrap_or_else(|| panic!("{area} not on the first screen:\n{text}"));
+        assert!(line.contains("% sure") && line.contains("weak"), "{line}");
+        assert!(line.chars().count() <= 80, "{line}");
+    }
+    assert!(first.iter().any(|l| l.starts_with("Next steps")), "{text}");
+}

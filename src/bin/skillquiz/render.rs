@@ -351,19 +351,25 @@ pub fn report(t: &Theme, r: &QuizResult, show_missed: bool, all: bool) -> String
             pct(r.score).trim()
         ))
     );
-    if r.areas.is_empty() {
+    // First screen: where the learner stands, per area, then the plan.
+    if r.learner.areas.is_empty() {
         let _ = writeln!(
             s,
             "\n  No graded answers, so there is nothing to score yet."
         );
-    } else {
-        s.push('\n');
-        let w = r
-            .areas
-            .iter()
-            .map(|a| a.title.chars().count())
-            .max()
-            .unwrap_or(0);
+    }
+    s.push_str(&learner_areas(t, &r.learner));
+    let known: usize = r.learner.areas.iter().map(|a| a.answered).sum::<usize>() + r.practice.len();
+    s.push_str(&plan(
+        t,
+        &r.recommendations,
+        (!all).then_some(PLAN_SHOWN),
+        known,
+    ));
+    // Then the detail: topics, this quiz's own figures, self-ratings.
+    s.push_str(&learner_topics(t, &r.learner));
+    if !r.areas.is_empty() {
+        let _ = writeln!(s, "\n{}", t.bold("This quiz"));
         for a in &r.areas {
             let _ = writeln!(
                 s,
@@ -377,23 +383,21 @@ pub fn report(t: &Theme, r: &QuizResult, show_missed: bool, all: bool) -> String
                 t.dim(&format!("{} of {} right", a.correct, a.answered)),
             );
         }
-        let _ = w;
     }
-    s.push_str(&learner(t, &r.learner));
     if !r.practice.is_empty() {
-        let _ = writeln!(s, "\n  {}", t.bold("Practice (self-rated, not graded)"));
+        let _ = writeln!(s, "\n{}", t.bold("Practice (self-rated, not graded)"));
+        let w = r
+            .practice
+            .iter()
+            .map(|x| clean(&x.title).chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(40);
         for x in &r.practice {
             let mean = 1.0 + 4.0 * x.score.unwrap_or(0.0);
-            let _ = writeln!(s, "    {}  {:.1}/5", clean(&x.title), mean);
+            let _ = writeln!(s, "  {:<w$}  {:.1}/5", clip(&clean(&x.title), 40), mean);
         }
     }
-    let known: usize = r.learner.areas.iter().map(|a| a.answered).sum::<usize>() + r.practice.len();
-    s.push_str(&plan(
-        t,
-        &r.recommendations,
-        (!all).then_some(PLAN_SHOWN),
-        known,
-    ));
     if show_missed && !r.missed.is_empty() {
         let _ = writeln!(s, "\n{}", t.bold("Questions to review"));
         for (i, m) in r.missed.iter().enumerate() {
@@ -461,8 +465,9 @@ fn sure(p: f64) -> String {
     format!("{:>3.0}% sure", (p * 100.0).floor())
 }
 
-/// The learner model's verdicts: every area, then its answered topics.
-pub fn learner(t: &Theme, l: &skillquiz::LearnerResult) -> String {
+/// The learner model's verdicts, short: one line per area and a legend (the first
+/// screen of the report).
+pub fn learner_areas(t: &Theme, l: &skillquiz::LearnerResult) -> String {
     let mut s = String::new();
     if l.areas.is_empty() {
         return s;
@@ -495,11 +500,39 @@ pub fn learner(t: &Theme, l: &skillquiz::LearnerResult) -> String {
             sure(a.probability),
             settled_mark(t, a.settled),
         );
-        let _ = writeln!(s, "\n{}{sep}{ability}", head.trim_end());
+        // Trailing blanks go only when the ability moves to the next line (they align it).
+        let head = if width() < 80 {
+            head.trim_end()
+        } else {
+            head.as_str()
+        };
+        let _ = writeln!(s, "{head}{sep}{ability}");
+    }
+    let _ = writeln!(
+        s,
+        "{}",
+        t.dim(&wrap(
+            "\"72% sure\": the chance that the level is right, given every answer so far (older ones count less); ✓ settled (95% or more). Ability 0 = even odds on a medium question; strong from +1.10.",
+            width(),
+            "  "
+        ))
+    );
+    s
+}
+
+/// Every answered topic's verdict, area by area.
+pub fn learner_topics(t: &Theme, l: &skillquiz::LearnerResult) -> String {
+    let mut s = String::new();
+    if l.areas.is_empty() {
+        return s;
+    }
+    let _ = writeln!(s, "\n{}", t.bold("By topic"));
+    // 42 columns besides the title, which gets the rest (at most 28).
+    let tw = width().saturating_sub(42).clamp(12, 28);
+    for a in &l.areas {
+        let _ = writeln!(s, "  {}", t.bold(&clean(&a.title)));
         let topics: Vec<_> = l.topics.iter().filter(|x| x.area == a.id).collect();
         let unasked = topics.iter().filter(|x| x.answered == 0).count();
-        // 42 columns besides the title, which gets the rest (at most 28).
-        let tw = width().saturating_sub(42).clamp(12, 28);
         for x in topics.iter().filter(|x| x.answered > 0) {
             let _ = writeln!(
                 s,
@@ -522,15 +555,6 @@ pub fn learner(t: &Theme, l: &skillquiz::LearnerResult) -> String {
             );
         }
     }
-    let _ = writeln!(
-        s,
-        "{}",
-        t.dim(&wrap(
-            "\"72% sure\" is the chance that the level is right, given every answer so far (older answers count less). ✓ marks a settled verdict (95% sure or more); the next quiz asks where verdicts are least settled. Ability: 0 = even odds on a medium question; strong from +1.10.",
-            width(),
-            "  "
-        ))
-    );
     s
 }
 
@@ -561,7 +585,7 @@ fn clip(s: &str, width: usize) -> String {
 
 /// `recommend` without a result: where the learner stands and the plan.
 pub fn standing(t: &Theme, r: &QuizResult, all: bool) -> String {
-    let mut s = learner(t, &r.learner);
+    let mut s = learner_areas(t, &r.learner);
     let known: usize = r.learner.areas.iter().map(|a| a.answered).sum();
     s.push_str(&plan(
         t,
@@ -569,6 +593,7 @@ pub fn standing(t: &Theme, r: &QuizResult, all: bool) -> String {
         (!all).then_some(PLAN_SHOWN),
         known,
     ));
+    s.push_str(&learner_topics(t, &r.learner));
     s
 }
 
