@@ -1215,3 +1215,36 @@ fn the_verdict_fits_the_first_screen() {
     }
     assert!(first.iter().any(|l| l.starts_with("Next steps")), "{text}");
 }
+
+#[test]
+fn practice_alone_is_a_checklist_that_reaches_every_topic() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "take",
+            "--no-history",
+            "--area",
+            "practice",
+            "--count",
+            "8",
+            "--json",
+            "--answers",
+            "-",
+        ])
+        .write_stdin("3\n".repeat(30))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let r = json(&out.stdout);
+    let topics: std::collections::BTreeSet<&str> =
+        strings(&r, "questions", "topic").into_iter().collect();
+    assert_eq!(topics.len(), 4, "{topics:?}");
+    assert_eq!(r["questions"].as_array().unwrap().len(), 8);
+    env.cmd()
+        .args(["take", "--no-history", "--area", "practice"])
+        .write_stdin("")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("A checklist of 20 practice items"));
+}

@@ -100,7 +100,7 @@ pub fn fixed<R: Rng>(catalog: &Catalog, spec: &super::QuizSpec, rng: &mut R) -> 
 /// The practice self-ratings to ask at the end: everything in an explicitly chosen
 /// practice area or topic (up to the count); with no filter, one item per practice topic.
 pub fn practice<R: Rng>(catalog: &Catalog, spec: &super::QuizSpec, rng: &mut R) -> Vec<usize> {
-    let mut practice = Vec::new();
+    let mut per_topic: Vec<Vec<usize>> = Vec::new();
     for area in catalog.areas.iter().filter(|a| a.self_rated) {
         for t in catalog.topics_of(&area.id) {
             let mut qs: Vec<usize> = catalog
@@ -114,13 +114,33 @@ pub fn practice<R: Rng>(catalog: &Catalog, spec: &super::QuizSpec, rng: &mut R) 
             if unfiltered(spec) {
                 qs.truncate(1);
             }
-            practice.extend(qs);
+            if !qs.is_empty() {
+                per_topic.push(qs);
+            }
         }
     }
-    if !unfiltered(spec) {
-        practice.truncate(spec.count);
+    // Round robin over the topics, so that a count smaller than the checklist still
+    // reaches every topic; grouped by topic again for asking.
+    let limit = if unfiltered(spec) {
+        usize::MAX
+    } else {
+        spec.count
+    };
+    let mut taken = vec![0; per_topic.len()];
+    let mut n = 0;
+    while n < limit && taken.iter().zip(&per_topic).any(|(k, qs)| *k < qs.len()) {
+        for (k, qs) in taken.iter_mut().zip(&per_topic) {
+            if n < limit && *k < qs.len() {
+                *k += 1;
+                n += 1;
+            }
+        }
     }
-    practice
+    per_topic
+        .iter()
+        .zip(&taken)
+        .flat_map(|(qs, &k)| qs[..k].iter().copied())
+        .collect()
 }
 
 /// Shares `total` among groups as evenly as their sizes allow: one at a time, round

@@ -199,7 +199,12 @@ pub fn intro(t: &Theme, quiz: &skillquiz::Quiz) -> String {
     } else {
         String::new()
     };
-    let what = if quiz.is_adaptive() {
+    let what = if graded == 0 {
+        format!(
+            "A checklist of {} to rate yourself on (not graded).",
+            count(practice, "practice item", "practice items")
+        )
+    } else if quiz.is_adaptive() {
         format!(
             "An adaptive quiz of at most {}{then}: each question is chosen from what is known about you, where your level is least certain, and the quiz ends early once the verdicts are clear.",
             count(graded, "question", "questions")
@@ -381,6 +386,26 @@ pub fn report(t: &Theme, r: &QuizResult, show_missed: bool, all: bool) -> String
                 )),
                 pct(a.score),
                 t.dim(&format!("{} of {} right", a.correct, a.answered)),
+            );
+        }
+        let partly = r
+            .questions
+            .iter()
+            .filter(|q| q.response.graded && q.response.score > 0.0 && !q.response.correct)
+            .count();
+        if partly > 0 {
+            let _ = writeln!(
+                s,
+                "{}",
+                t.dim(&wrap(
+                    &format!(
+                        "{} partly right: {} in the score above, but as wrong for the verdict and ability, which only count fully right answers.",
+                        count(partly, "answer was", "answers were"),
+                        if partly == 1 { "it counts" } else { "they count" }
+                    ),
+                    width(),
+                    "  "
+                ))
             );
         }
     }
