@@ -805,10 +805,12 @@ fn adaptive_take_stops_when_the_verdict_is_settled() {
 }
 
 #[test]
-fn the_readme_bank_validates_and_takes() {
+fn the_guide_s_bank_validates_and_takes() {
     let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let start = readme.find("```ron\n").expect("README has a RON example") + "```ron\n".len();
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/teach.md"))
+            .unwrap();
+    let start =
+        readme.find("```ron\n").expect("docs/teach.md has a RON example") + "```ron\n".len();
     let end = start + readme[start..].find("```").unwrap();
     let env = Env::new();
     let bank = env.write("readme_bank.ron", &readme[start..end]);
