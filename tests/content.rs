@@ -210,3 +210,22 @@ fn the_right_choice_is_not_always_in_the_same_place() {
         );
     }
 }
+
+/// Code is shown as written behind a 6-column gutter and never wrapped, so every line of a
+/// snippet must fit 80 columns with it.
+#[test]
+fn code_snippets_fit_an_80_column_terminal() {
+    let cat = catalog();
+    let long: Vec<String> = cat
+        .questions
+        .iter()
+        .filter_map(|q| Some((q, q.code.as_ref()?)))
+        .flat_map(|(q, code)| {
+            code.lines()
+                .filter(|l| l.chars().count() > 74)
+                .map(|l| format!("{}: {l}", q.id))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(long.is_empty(), "{}", long.join("\n"));
+}

@@ -536,7 +536,7 @@ fn gift_export_then_import_round_trips() {
         .args(["export", "gift", "mlx.ron", "--out", "mlx.gift"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("wrote mlx.gift: 17 question(s)"));
+        .stdout(predicate::str::contains("wrote mlx.gift: 17 questions"));
     sq(dir.path())
         .args([
             "import",
@@ -579,7 +579,7 @@ fn gift_export_of_the_template_round_trips_every_gradable_kind() {
         .assert()
         .success()
         .stdout(
-            predicate::str::contains("wrote nlp.gift: 5 question(s)")
+            predicate::str::contains("wrote nlp.gift: 5 questions")
                 .and(predicate::str::contains("GIFT has no self-rating"))
                 .and(predicate::str::contains("not in GIFT: tags")),
         );

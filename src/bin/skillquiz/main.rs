@@ -103,8 +103,9 @@ fn main() -> ExitCode {
             let n = errs.errors().count();
             let _ = writeln!(
                 e,
-                "{} {n} error(s) in the question banks; nothing was run",
-                err_theme.bad("error:")
+                "{} {} in the question banks; nothing was run",
+                err_theme.bad("error:"),
+                render::count(n, "error", "errors")
             );
             ExitCode::from(EXIT_BANKS)
         }
@@ -322,8 +323,10 @@ fn validate(args: cli::ValidateArgs) -> Result<ExitCode, Failure> {
         let mut err = io::stderr().lock();
         write_diagnostics(&mut err, &theme, &diags)?;
         let summary = format!(
-            "{} file(s) checked: {errors} error(s), {warnings} warning(s)",
-            files.len()
+            "{} checked: {}, {}",
+            render::count(files.len(), "file", "files"),
+            render::count(errors, "error", "errors"),
+            render::count(warnings, "warning", "warnings")
         );
         if failed {
             writeln!(err, "{} {summary}", theme.bad("failed:"))?;

@@ -215,7 +215,8 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
     }
     if errors > 0 && !args.skip_invalid {
         return Err(Failure::Usage(format!(
-            "{errors} malformed question(s); nothing was written (fix them, or pass --skip-invalid to import the rest)"
+            "{} malformed; nothing was written (fix them, or pass --skip-invalid to import the rest)",
+            crate::render::count(errors, "question is", "questions are")
         )));
     }
     if imported.questions.is_empty() {

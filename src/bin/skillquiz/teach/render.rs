@@ -66,9 +66,9 @@ pub fn stats(t: &Theme, s: &BankStats) -> String {
     } else {
         let _ = writeln!(
             o,
-            "\n{} {} topic(s) below {} questions: {}",
+            "\n{} {} below {} questions: {}",
             t.warn("Thin:"),
-            s.below_min.len(),
+            crate::render::count(s.below_min.len(), "topic", "topics"),
             s.min,
             s.below_min.join(", ")
         );
@@ -95,9 +95,9 @@ pub fn import_summary(im: &GiftImport, out: &str, skipped_invalid: usize) -> Str
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "wrote {}: {} question(s) imported",
+        "wrote {}: {} imported",
         clean(out),
-        im.questions.len()
+        crate::render::count(im.questions.len(), "question", "questions")
     );
     for (k, n) in &im.imported {
         let _ = writeln!(o, "  imported {:<20} {n:>5}", k);
@@ -127,7 +127,12 @@ pub fn import_summary(im: &GiftImport, out: &str, skipped_invalid: usize) -> Str
 pub fn export_summary(ex: &GiftExport, out: &str) -> String {
     let mut o = String::new();
     let n: usize = ex.written.values().sum();
-    let _ = writeln!(o, "wrote {}: {n} question(s)", clean(out));
+    let _ = writeln!(
+        o,
+        "wrote {}: {}",
+        clean(out),
+        crate::render::count(n, "question", "questions")
+    );
     for (k, n) in &ex.written {
         let _ = writeln!(o, "  exported {:<20} {n:>5}", k);
     }
@@ -150,10 +155,10 @@ pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
     let ts = &a.test;
     let _ = writeln!(
         o,
-        "{} {} result(s), {} question(s), banks: {}",
+        "{} {}, {}, banks: {}",
         t.bold("Item analysis:"),
-        ts.results,
-        ts.questions,
+        crate::render::count(ts.results, "result", "results"),
+        crate::render::count(ts.questions, "question", "questions"),
         clean(&a.banks.join(", "))
     );
     let _ = writeln!(
