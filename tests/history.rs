@@ -621,3 +621,45 @@ fn ctrl_c_ends_a_scripted_quiz_like_q_too() {
     assert_eq!(r["ended"], "interrupted");
     assert_eq!(r["questions"].as_array().unwrap().len(), 2);
 }
+
+/// At a terminal, a quiz left unfinished in the last 24 hours is offered for resuming;
+/// Enter accepts, and the quiz goes on from the next question.
+#[test]
+fn an_unfinished_quiz_is_offered_at_the_terminal() {
+    use expectrl::{Expect, Session};
+    let env = Env::new();
+    let start = |extra: &[&str]| {
+        let mut cmd = Process::new(assert_cmd::cargo::cargo_bin("skillquiz"));
+        cmd.args(adaptive_args())
+            .args(extra)
+            .current_dir(env.dir.path())
+            .env_clear()
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1")
+            .env("SKILLQUIZ_DATA_DIR", env.dir.path().join("data"));
+        let mut p = Session::spawn(cmd).expect("a pseudo-terminal");
+        p.set_expect_timeout(Some(Duration::from_secs(20)));
+        p
+    };
+    let mut p = start(&["--no-pager"]);
+    p.expect("answer (").unwrap();
+    p.send("t\r").unwrap();
+    p.expect("answer (").unwrap();
+    p.send("\x03").unwrap();
+    p.expect("skillquiz take --resume").unwrap();
+    p.expect(expectrl::Eof).unwrap();
+    let mut p = start(&["--no-pager"]);
+    p.expect("You have an unfinished quiz from just now (1 answered)")
+        .unwrap();
+    p.send("\r").unwrap();
+    p.expect("Resuming quiz").unwrap();
+    p.expect("Question 2 of at most 10").unwrap();
+    p.send("q\r").unwrap();
+    p.expect(expectrl::Eof).unwrap();
+    let store = Store::open(&db(&env)).unwrap();
+    assert_eq!(
+        store.attempt_count().unwrap(),
+        1,
+        "the same attempt went on"
+    );
+}

@@ -229,14 +229,20 @@ pub fn interactive(
     let (show, progress, echo) = (*show, *progress, *echo);
     while let Some(item) = quiz.current() {
         if progress {
-            let pb = indicatif::ProgressBar::new(item.total as u64);
+            // Graded questions and self-ratings are counted apart, as their headers say.
+            let len = if item.question.kind.is_graded() {
+                item.graded_total
+            } else {
+                item.practice_total
+            };
+            let pb = indicatif::ProgressBar::new(len as u64);
             pb.set_style(
                 indicatif::ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len}")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
                     .progress_chars("━━─"),
             );
             ui.flush()?;
-            pb.set_position(item.number as u64 - 1);
+            pb.set_position(item.place as u64 - 1);
             pb.abandon();
         }
         write!(ui, "{}", render::question(theme, catalog, &item))?;

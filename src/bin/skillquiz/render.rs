@@ -131,22 +131,22 @@ pub fn question(t: &Theme, catalog: &Catalog, item: &Item) -> String {
         .topic(&q.topic)
         .map_or(q.topic.as_str(), |t| &t.title);
     let area = catalog.area(&q.area).map_or(q.area.as_str(), |a| &a.title);
-    let _ = writeln!(
-        s,
-        "\n{} {}",
-        t.bold(&if !q.kind.is_graded() {
-            format!("Self-rating {} of {}", item.place, item.practice_total)
-        } else if item.adaptive {
-            format!("Question {} of at most {}", item.place, item.graded_total)
-        } else {
-            format!("Question {} of {}", item.place, item.graded_total)
-        }),
-        t.dim(&if q.kind.is_graded() {
-            format!("· {area} · {topic} · {}", q.difficulty.as_str())
-        } else {
-            format!("· {topic} · not graded")
-        })
-    );
+    let head = if !q.kind.is_graded() {
+        format!("Self-rating {} of {}", item.place, item.practice_total)
+    } else if item.adaptive {
+        format!("Question {} of at most {}", item.place, item.graded_total)
+    } else {
+        format!("Question {} of {}", item.place, item.graded_total)
+    };
+    let rest = if q.kind.is_graded() {
+        format!("· {area} · {topic} · {}", q.difficulty.as_str())
+    } else {
+        format!("· {topic} · not graded")
+    };
+    // Wrapped plain, then styled (wrapping cleans control characters away).
+    let line = wrap(&format!("{head} {rest}"), width(), "");
+    let (first, more) = line.split_at(head.len().min(line.len()));
+    let _ = writeln!(s, "\n{}{}", t.bold(first), t.dim(more));
     let _ = writeln!(s, "\n{}", wrap(&q.prompt, width(), "  "));
     if let Some(code) = &q.code {
         s.push('\n');
