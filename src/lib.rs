@@ -36,6 +36,7 @@ pub mod learner;
 mod plan;
 mod quiz;
 mod report;
+pub mod review;
 mod sim;
 mod teach;
 mod text;
@@ -74,8 +75,8 @@ pub use quiz::{
 };
 pub use report::{
     AreaResult, AttemptFacts, AttemptRef, BankRef, Ended, LearnerResult, LevelProbabilities,
-    Missed, Mode, QuestionResult, QuizResult, RESULT_FORMAT_VERSION, ResultError, TopicResult,
-    VerdictResult,
+    Missed, Mode, QuestionResult, QuizResult, RESULT_FORMAT_VERSION, ResultError, ReviewDue,
+    TopicResult, VerdictResult,
 };
 pub use sim::csv::{CsvError, ItemTable, parse_items, parse_thetas, parse_uniforms, read_text};
 pub use sim::sessions::{

@@ -186,6 +186,15 @@ pub struct Missed {
     pub feedback: Vec<String>,
 }
 
+/// The spaced review's state when the result was made.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ReviewDue {
+    /// Questions due for review now.
+    pub due_now: usize,
+    /// When the next one after now is due (Unix seconds).
+    pub next_due_at: Option<i64>,
+}
+
 /// How an attempt was run and how it ended.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AttemptFacts {
@@ -218,6 +227,9 @@ pub struct QuizResult {
     pub learner: LearnerResult,
     /// The plan, from the learner model.
     pub recommendations: Vec<Recommendation>,
+    /// Missed questions due for review (with a history).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewDue>,
     pub questions: Vec<QuestionResult>,
     pub missed: Vec<Missed>,
 }
@@ -359,6 +371,7 @@ impl QuizResult {
             practice: sc.practice.iter().map(topic_result).collect(),
             learner: LearnerResult::new(catalog, learner),
             recommendations,
+            review: None,
             questions,
             missed,
         }

@@ -663,3 +663,90 @@ fn an_unfinished_quiz_is_offered_at_the_terminal() {
         "the same attempt went on"
     );
 }
+
+/// Missed questions come back the next day; right answers space them out; a review does
+/// not touch the evidence behind the verdicts.
+#[test]
+fn missed_questions_are_reviewed_on_a_spaced_schedule() {
+    let env = Env::new();
+    let at = |day: u32| format!("2026-11-{day:02}T09:00:00Z");
+    let quiz = env
+        .cmd()
+        .env("SKILLQUIZ_NOW", at(1))
+        .args([
+            "take", "--mode", "fixed", "--area", "adapt", "--count", "4", "--seed", "3",
+        ])
+        .args(["--json", "--answers", "-", "--bank"])
+        .arg(fixture("good/adaptive.ron"))
+        .write_stdin("f\nf\nf\nf\n")
+        .output()
+        .unwrap();
+    assert_ok(&quiz);
+    let r = json(&quiz.stdout);
+    assert_eq!(r["review"]["due_now"], 0);
+    let review = |day: u32, answers: &str| {
+        let out = env
+            .cmd()
+            .env("SKILLQUIZ_NOW", at(day))
+            .args(["review", "--json", "--answers", "-", "--bank"])
+            .arg(fixture("good/adaptive.ron"))
+            .write_stdin(answers.to_string())
+            .output()
+            .unwrap();
+        assert_ok(&out);
+        json(&out.stdout)
+    };
+    // The same day: nothing due yet, four tomorrow.
+    let none = review(1, "");
+    assert_eq!(none["reviewed"].as_array().unwrap().len(), 0);
+    assert_eq!(none["next_count"], 4);
+    env.cmd()
+        .env("SKILLQUIZ_NOW", at(1))
+        .arg("review")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Nothing is due for review now"))
+        .stdout(predicate::str::contains("4 questions come up tomorrow"));
+    let before = Store::open(&db(&env)).unwrap().totals().unwrap();
+    // Day 2: all four right (every statement of the fixture is true).
+    let day2 = review(2, "t\nt\nt\nt\n");
+    let first: Vec<f64> = day2["reviewed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["interval_days"].as_f64().unwrap())
+        .collect();
+    assert_eq!(first.len(), 4);
+    assert!(
+        day2["reviewed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["grade"] == "good")
+    );
+    // Reviewed again when due, right again: the interval grows.
+    let next_day = 2 + first[0] as u32;
+    let again = review(next_day, "t\nt\nt\nt\n");
+    let second = again["reviewed"][0]["interval_days"].as_f64().unwrap();
+    assert!(second > first[0], "{second} after {first:?}");
+    // A miss brings it back sooner.
+    let day = next_day + second as u32;
+    let missed = review(day, "f\nt\nt\nt\n");
+    assert_eq!(missed["reviewed"][0]["grade"], "again");
+    assert!(missed["reviewed"][0]["interval_days"].as_f64().unwrap() < second);
+    // Reviews are logged but are not evidence of ability.
+    let store = Store::open(&db(&env)).unwrap();
+    assert_eq!(store.review_log_len().unwrap(), 12);
+    assert_eq!(store.totals().unwrap(), before);
+    env.cmd()
+        .env("SKILLQUIZ_NOW", at(day))
+        .args(["review", "--due"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 questions due for review now"));
+    env.cmd()
+        .args(["review", "--retention", "0.5"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("between 0.7 and 0.97"));
+}

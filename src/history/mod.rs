@@ -15,6 +15,7 @@ pub use schema::LATEST as SCHEMA_VERSION;
 
 use crate::evidence::{Answer, AttemptSpec, BankRef, Ended, Mode, Response};
 use crate::learner::model::{Evidence, HALF_LIFE_DAYS, REFERENCE_TIME, Total, reference_weight};
+use crate::review::{Card, Grade};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
 use std::collections::HashSet;
@@ -105,6 +106,18 @@ pub struct AttemptSummary {
     pub graded: usize,
     /// Sum of their scores.
     pub score_sum: f64,
+}
+
+/// One review, as logged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewRecord {
+    /// Unix seconds.
+    pub at: i64,
+    pub grade: Grade,
+    pub answer: Answer,
+    pub score: f64,
+    pub seconds: f64,
+    pub interval_days: f64,
 }
 
 /// The history database.
@@ -332,6 +345,7 @@ impl Store {
         let tx = self.conn.unchecked_transaction().map_err(fail)?;
         if insert_response(&tx, id, seq, r, "INSERT OR IGNORE").map_err(fail)? == 1 {
             add_total(&tx, r).map_err(fail)?;
+            add_card(&tx, r).map_err(fail)?;
         }
         tx.commit().map_err(fail)
     }
@@ -598,6 +612,117 @@ impl Store {
             .map_err(|e| self.err("counting attempts", e))
     }
 
+    /// Review cards due at `now`, the longest overdue first, at most `limit`.
+    pub fn due_cards(&self, now: i64, limit: usize) -> Result<Vec<Card>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT question_id, created_at, due_at, stability, difficulty, last_review,
+                        reviews, lapses
+                 FROM review_cards WHERE due_at <= ?1 ORDER BY due_at, question_id LIMIT ?2",
+            )
+            .map_err(|e| self.err("reading the review schedule", e))?;
+        st.query_map(params![now, limit.min(i64::MAX as usize) as i64], |r| {
+            let stability: Option<f64> = r.get(3)?;
+            let difficulty: Option<f64> = r.get(4)?;
+            Ok(Card {
+                question: r.get(0)?,
+                created_at: r.get(1)?,
+                due_at: r.get(2)?,
+                memory: stability.zip(difficulty).map(|(s, d)| (s as f32, d as f32)),
+                last_review: r.get(5)?,
+                reviews: r.get(6)?,
+                lapses: r.get(7)?,
+            })
+        })
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(|e| self.err("reading the review schedule", e))
+    }
+
+    /// How many cards are due at `now`, and when the next one after it is due (with how
+    /// many are due within a day of it).
+    pub fn review_counts(&self, now: i64) -> Result<(usize, Option<(i64, usize)>)> {
+        let fail = |e| self.err("reading the review schedule", e);
+        let due: i64 = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM review_cards WHERE due_at <= ?1",
+                [now],
+                |r| r.get(0),
+            )
+            .map_err(fail)?;
+        let next: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT MIN(due_at) FROM review_cards WHERE due_at > ?1",
+                [now],
+                |r| r.get(0),
+            )
+            .map_err(fail)?;
+        let next = match next {
+            Some(t) => {
+                let n: i64 = self
+                    .conn
+                    .query_row(
+                        "SELECT COUNT(*) FROM review_cards WHERE due_at > ?1 AND due_at < ?2",
+                        [now, t + 86_400],
+                        |r| r.get(0),
+                    )
+                    .map_err(fail)?;
+                Some((t, n as usize))
+            }
+            None => None,
+        };
+        Ok((due as usize, next))
+    }
+
+    /// Saves a review: the card's new schedule and the log entry, in one transaction.
+    pub fn save_review(&self, card: &Card, review: &ReviewRecord) -> Result<()> {
+        let fail = |e| self.err("recording a review", e);
+        let tx = self.conn.unchecked_transaction().map_err(fail)?;
+        tx.execute(
+            "UPDATE review_cards SET due_at = ?2, stability = ?3, difficulty = ?4,
+                    last_review = ?5, reviews = ?6, lapses = ?7
+             WHERE question_id = ?1",
+            params![
+                card.question,
+                card.due_at,
+                card.memory.map(|m| f64::from(m.0)),
+                card.memory.map(|m| f64::from(m.1)),
+                card.last_review,
+                card.reviews,
+                card.lapses
+            ],
+        )
+        .map_err(fail)?;
+        tx.execute(
+            "INSERT INTO review_log
+             (question_id, reviewed_at, grade, answer, score, seconds, interval_days)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                card.question,
+                review.at,
+                review.grade.as_str(),
+                serde_json::to_string(&review.answer).expect("an answer serializes"),
+                review.score,
+                review.seconds,
+                review.interval_days
+            ],
+        )
+        .map_err(fail)?;
+        tx.commit().map_err(fail)
+    }
+
+    /// How many reviews are logged (for tests and `history`).
+    pub fn review_log_len(&self) -> Result<usize> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM review_log", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n as usize)
+            .map_err(|e| self.err("reading the review log", e))
+    }
+
     /// The latest attempt that did not run to its end, if any.
     pub fn latest_unfinished(&self) -> Result<Option<AttemptInfo>> {
         let sql = format!(
@@ -645,10 +770,29 @@ impl Store {
         for (seq, r) in a.responses.iter().enumerate() {
             insert_response(&tx, &a.info.id, seq, r, "INSERT").map_err(fail)?;
             add_total(&tx, r).map_err(fail)?;
+            add_card(&tx, r).map_err(fail)?;
         }
         tx.commit().map_err(fail)?;
         Ok(true)
     }
+}
+
+/// A graded answer not fully right puts its question up for review the next day (a
+/// card already spaced out further comes back then).
+fn add_card(conn: &Connection, r: &Recorded) -> rusqlite::Result<()> {
+    if !r.response.graded || r.response.correct {
+        return Ok(());
+    }
+    conn.execute(
+        "INSERT INTO review_cards (question_id, created_at, due_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (question_id) DO UPDATE SET due_at = MIN(due_at, excluded.due_at)",
+        params![
+            r.response.id,
+            r.answered_at,
+            r.answered_at + crate::review::FIRST_DELAY
+        ],
+    )?;
+    Ok(())
 }
 
 /// Adds a graded answer to the evidence totals.
@@ -934,6 +1078,15 @@ mod tests {
                         )
                         .unwrap();
                 }
+                if from >= 3 {
+                    // A build of version 3 kept the evidence totals with each answer.
+                    old.conn
+                        .execute(
+                            "INSERT INTO evidence_totals VALUES ('q1', 0, 1, ?1)",
+                            [reference_weight(6)],
+                        )
+                        .unwrap();
+                }
             }
             let store = Store::open(&path).unwrap();
             assert_eq!(
@@ -949,6 +1102,13 @@ mod tests {
                 assert_eq!(
                     (t[0].question.as_str(), t[0].correct, t[0].answers),
                     ("q1", false, 1)
+                );
+                // The missed question is up for review a day after it was missed.
+                let cards = store.due_cards(i64::MAX, 10).unwrap();
+                assert_eq!(cards.len(), 1);
+                assert_eq!(
+                    (cards[0].question.as_str(), cards[0].due_at),
+                    ("q1", 6 + 86_400)
                 );
             }
             store.begin(&info("new", 7)).unwrap();

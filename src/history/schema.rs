@@ -50,6 +50,31 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (question_id, correct)
      ) WITHOUT ROWID;
      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    // 4: spaced review (FSRS) of the questions missed or partly right: one card per
+    // question, and a log of every review (reviews are not evidence of ability).
+    "CREATE TABLE review_cards (
+        question_id TEXT PRIMARY KEY,
+        created_at  INTEGER NOT NULL,        -- when it was first missed
+        due_at      INTEGER NOT NULL,        -- Unix seconds
+        stability   REAL,                    -- FSRS memory state; NULL before the first review
+        difficulty  REAL,
+        last_review INTEGER,
+        reviews     INTEGER NOT NULL DEFAULT 0,
+        lapses      INTEGER NOT NULL DEFAULT 0
+     ) WITHOUT ROWID;
+     CREATE INDEX review_cards_by_due ON review_cards (due_at);
+     CREATE TABLE review_log (
+        question_id   TEXT NOT NULL,
+        reviewed_at   INTEGER NOT NULL,
+        grade         TEXT NOT NULL,         -- again | hard | good | easy
+        answer        TEXT NOT NULL,         -- JSON, as in `take --json`
+        score         REAL NOT NULL,
+        seconds       REAL NOT NULL,
+        interval_days REAL NOT NULL          -- until the next review
+     );
+     INSERT OR IGNORE INTO review_cards (question_id, created_at, due_at)
+        SELECT question_id, MIN(answered_at), MIN(answered_at) + 86400 FROM responses
+        WHERE graded AND NOT correct GROUP BY question_id;",
 ];
 
 /// The schema version this build writes.

@@ -65,6 +65,22 @@ impl Prior {
     }
 }
 
+/// The graded response to `answer` for question `q` shown with `order`.
+pub(crate) fn response_of(q: &Question, answer: Answer, order: &[usize], seconds: f64) -> Response {
+    let g = grade(q, &answer);
+    Response {
+        id: q.id.clone(),
+        topic: q.topic.clone(),
+        area: q.area.clone(),
+        answer,
+        score: g.score,
+        correct: g.correct,
+        graded: q.kind.is_graded(),
+        order: order.to_vec(),
+        seconds,
+    }
+}
+
 /// How many past attempts count as recent for [`Prior::recent`].
 pub const RECENT_ATTEMPTS: usize = 3;
 
@@ -106,12 +122,20 @@ pub struct Item<'a> {
     pub practice_total: usize,
     /// 1-based: the n-th graded question, or the n-th self-rating.
     pub place: usize,
+    /// A spaced review, not a quiz ([`crate::review`]).
+    pub review: bool,
 }
 
 #[derive(Debug, Clone)]
 struct Slot {
     question: usize,
     order: Vec<usize>,
+}
+
+/// The display order of question `qi`'s choices: shuffled from `rng` (or the file's, when
+/// the bank fixes it); empty for kinds without choices.
+pub(crate) fn choice_order(catalog: &Catalog, qi: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
+    Slot::new(catalog, qi, rng).order
 }
 
 impl Slot {
@@ -295,6 +319,7 @@ impl<'c> Quiz<'c> {
                 } else {
                     i - graded_done + 1
                 },
+                review: false,
             }
         })
     }
@@ -304,22 +329,13 @@ impl<'c> Quiz<'c> {
     pub fn answer(&mut self, answer: Answer, seconds: f64) -> Option<&Response> {
         let slot = self.slots.get(self.responses.len())?;
         let q = &self.catalog.questions[slot.question];
-        let g = grade(q, &answer);
-        self.responses.push(Response {
-            id: q.id.clone(),
-            topic: q.topic.clone(),
-            area: q.area.clone(),
-            answer,
-            score: g.score,
-            correct: g.correct,
-            graded: q.kind.is_graded(),
-            order: slot.order.clone(),
-            seconds,
-        });
+        let response = response_of(q, answer, &slot.order, seconds);
+        let correct = response.correct;
+        self.responses.push(response);
         let question = slot.question;
         if let Some(ad) = &mut self.adaptive {
             if q.kind.is_graded() {
-                ad.record(question, g.correct);
+                ad.record(question, correct);
             }
             self.advance();
         }

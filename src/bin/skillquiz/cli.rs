@@ -55,6 +55,8 @@ pub enum Command {
     Progress(ProgressArgs),
     /// List past attempts; show, export, import or forget them.
     History(HistoryArgs),
+    /// Review the questions you missed, on a spaced schedule (FSRS).
+    Review(crate::review::ReviewArgs),
     /// Create files for teachers: `new bank FILE --area A` writes a template bank.
     #[command(subcommand)]
     New(crate::teach::NewCommand),

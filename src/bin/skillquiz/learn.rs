@@ -139,7 +139,7 @@ pub fn recommend(args: cli::RecommendArgs, data: &DataArgs) -> Result<ExitCode, 
                     "no quizzes in the history yet: take one with `skillquiz take`, or pass --from RESULT.json".into(),
                 ));
             }
-            QuizResult::new(
+            let mut r = QuizResult::new(
                 &cat,
                 &[],
                 AttemptFacts {
@@ -149,7 +149,13 @@ pub fn recommend(args: cli::RecommendArgs, data: &DataArgs) -> Result<ExitCode, 
                     asked: 0,
                 },
                 &learner,
-            )
+            );
+            let (due_now, next) = store.review_counts(now)?;
+            r.review = Some(skillquiz::ReviewDue {
+                due_now,
+                next_due_at: next.map(|n| n.0),
+            });
+            r
         }
     };
     let mut out = io::stdout().lock();

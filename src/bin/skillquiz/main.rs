@@ -7,6 +7,7 @@ mod cli;
 mod learn;
 mod prompt;
 mod render;
+mod review;
 mod simulate;
 mod take;
 mod teach;
@@ -185,6 +186,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Recommend(args) => learn::recommend(args, &data),
         Command::Progress(args) => learn::progress(args, &data),
         Command::History(args) => learn::history(args, &data),
+        Command::Review(args) => review::run(args, &data),
         Command::New(cmd) => teach::new(cmd),
         Command::Stats(args) => teach::stats(args),
         Command::Import(cmd) => teach::import(cmd),

@@ -5,7 +5,8 @@
 
 use crate::render::{self, Theme};
 use skillquiz::history::HistoryError;
-use skillquiz::{Answer, Catalog, Ended, Quiz, Response, parse_answer};
+use skillquiz::review::ReviewSession;
+use skillquiz::{Answer, Catalog, Ended, Item, Quiz, Response, parse_answer};
 use std::io::{BufRead, Write};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,6 +16,38 @@ use std::time::Instant;
 /// Called after each answer is graded, before it is acknowledged on screen: the history
 /// records it here, so an acknowledged answer is a saved one. `seq` is 0-based.
 pub type OnAnswer<'a> = dyn FnMut(usize, &Response) -> Result<(), HistoryError> + 'a;
+
+/// What the prompt drives: a quiz or a review, question by question.
+pub trait Session {
+    fn current(&self) -> Option<Item<'_>>;
+    fn answer(&mut self, answer: Answer, seconds: f64) -> Option<Response>;
+    /// Answers given so far.
+    fn answered(&self) -> usize;
+}
+
+impl Session for Quiz<'_> {
+    fn current(&self) -> Option<Item<'_>> {
+        Quiz::current(self)
+    }
+    fn answer(&mut self, answer: Answer, seconds: f64) -> Option<Response> {
+        Quiz::answer(self, answer, seconds).cloned()
+    }
+    fn answered(&self) -> usize {
+        self.responses().len()
+    }
+}
+
+impl Session for ReviewSession<'_> {
+    fn current(&self) -> Option<Item<'_>> {
+        ReviewSession::current(self)
+    }
+    fn answer(&mut self, answer: Answer, seconds: f64) -> Option<Response> {
+        ReviewSession::answer(self, answer, seconds).cloned()
+    }
+    fn answered(&self) -> usize {
+        self.responses().len()
+    }
+}
 
 /// What one read from the person gives.
 pub enum Input {
@@ -213,7 +246,7 @@ pub struct PromptOptions {
 /// Runs the quiz at a prompt: questions and feedback to `ui`, answers from `input`.
 /// Ends at the last question, on `q`, or when input ends.
 pub fn interactive(
-    quiz: &mut Quiz,
+    quiz: &mut dyn Session,
     catalog: &Catalog,
     input: &Lines,
     ui: &mut dyn Write,
@@ -304,8 +337,8 @@ pub fn interactive(
             }
         };
         let seconds = started.elapsed().as_secs_f64();
-        let seq = quiz.responses().len();
-        let response = quiz.answer(answer, seconds).cloned();
+        let seq = quiz.answered();
+        let response = quiz.answer(answer, seconds);
         if let Some(r) = &response {
             on_answer(seq, r).map_err(PromptError::Record)?;
         }
@@ -319,7 +352,7 @@ pub fn interactive(
 /// Runs the quiz from a script's answers, one per line; an empty line or `skip` skips.
 /// A line that does not fit its question is an error; running out of lines ends the quiz.
 pub fn scripted(
-    quiz: &mut Quiz,
+    quiz: &mut dyn Session,
     input: &Lines,
     source: &str,
     on_answer: &mut OnAnswer,
@@ -353,8 +386,8 @@ pub fn scripted(
                 }))
             })?
         };
-        let seq = quiz.responses().len();
-        if let Some(r) = quiz.answer(answer, 0.0).cloned() {
+        let seq = quiz.answered();
+        if let Some(r) = quiz.answer(answer, 0.0) {
             on_answer(seq, &r).map_err(ScriptError::Record)?;
         }
     }

@@ -131,7 +131,9 @@ pub fn question(t: &Theme, catalog: &Catalog, item: &Item) -> String {
         .topic(&q.topic)
         .map_or(q.topic.as_str(), |t| &t.title);
     let area = catalog.area(&q.area).map_or(q.area.as_str(), |a| &a.title);
-    let head = if !q.kind.is_graded() {
+    let head = if item.review {
+        format!("Review {} of {}", item.place, item.total)
+    } else if !q.kind.is_graded() {
         format!("Self-rating {} of {}", item.place, item.practice_total)
     } else if item.adaptive {
         format!("Question {} of at most {}", item.place, item.graded_total)
@@ -371,6 +373,7 @@ pub fn report(t: &Theme, r: &QuizResult, show_missed: bool, all: bool) -> String
         (!all).then_some(PLAN_SHOWN),
         known,
     ));
+    s.push_str(&review_line(t, r));
     // Then the detail: topics, this quiz's own figures, self-ratings.
     s.push_str(&learner_topics(t, &r.learner));
     if !r.areas.is_empty() {
@@ -583,6 +586,28 @@ pub fn learner_topics(t: &Theme, l: &skillquiz::LearnerResult) -> String {
     s
 }
 
+/// What the spaced review holds, in one line after the plan.
+fn review_line(t: &Theme, r: &QuizResult) -> String {
+    let Some(review) = r.review else {
+        return String::new();
+    };
+    let text = if review.due_now > 0 {
+        format!(
+            "{} you missed {} due for review: `skillquiz review`.",
+            count(review.due_now, "question", "questions"),
+            plural(review.due_now, "is", "are")
+        )
+    } else if let Some(next) = review.next_due_at {
+        format!(
+            "The questions you missed come up for review from {} (`skillquiz review`).",
+            crate::learn::date(next)
+        )
+    } else {
+        return String::new();
+    };
+    format!("\n{}\n", t.accent(&wrap(&text, width(), "  ")))
+}
+
 /// "1 quiz", "3 quizzes".
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", plural(n, one, many))
@@ -618,6 +643,7 @@ pub fn standing(t: &Theme, r: &QuizResult, all: bool) -> String {
         (!all).then_some(PLAN_SHOWN),
         known,
     ));
+    s.push_str(&review_line(t, r));
     s.push_str(&learner_topics(t, &r.learner));
     s
 }
