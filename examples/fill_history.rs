@@ -45,6 +45,7 @@ fn main() {
                         graded: true,
                         order: Vec::new(),
                         seconds: 10.0,
+                        certainty: None,
                     },
                     bank: bank.name.clone(),
                     bank_version: bank.version.clone(),

@@ -160,6 +160,11 @@ pub struct ItemStats {
     pub discriminative_efficiency: Option<f64>,
     /// For choice and true/false questions, in file order.
     pub choices: Vec<ChoiceCount>,
+    /// With certainty-based marking: the share of the answers given at certainty 3, and
+    /// the share wrong at certainty 3 (confident misconceptions); `None` when no result
+    /// asked for certainty.
+    pub certainty_3: Option<f64>,
+    pub confidently_wrong: Option<f64>,
     pub flags: Vec<Flag>,
 }
 
@@ -312,6 +317,19 @@ pub fn analyze(
             _ => None,
         };
         let choices = choice_counts(&q.kind, &answers);
+        // Certainty, over the answers (not skips) given with one.
+        let sure: Vec<(u8, bool)> = results
+            .iter()
+            .flat_map(|(_, r)| r.questions.iter())
+            .filter(|x| x.response.id == *id && !x.response.skipped())
+            .filter_map(|x| Some((x.response.certainty?, x.response.score == 0.0)))
+            .collect();
+        let share = |keep: &dyn Fn(&(u8, bool)) -> bool| {
+            (!sure.is_empty())
+                .then(|| sure.iter().filter(|x| keep(x)).count() as f64 / sure.len() as f64)
+        };
+        let certainty_3 = share(&|x| x.0 == 3);
+        let confidently_wrong = share(&|x| x.0 == 3 && x.1);
         let mut flags = Vec::new();
         let pct = |f: f64| format!("{:.0}%", f * 100.0);
         if facility < FACILITY_LOW {
@@ -368,6 +386,8 @@ pub fn analyze(
             discrimination_index,
             discriminative_efficiency,
             choices,
+            certainty_3,
+            confidently_wrong,
             flags,
         });
     }

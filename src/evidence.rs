@@ -35,6 +35,10 @@ pub struct Response {
     pub order: Vec<usize>,
     /// Seconds the person took; 0 when not timed (scripts).
     pub seconds: f64,
+    /// How sure the person said they were (1–3, certainty-based marking); `None` when
+    /// not asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certainty: Option<u8>,
 }
 
 impl Response {
@@ -96,6 +100,9 @@ pub struct AttemptSpec {
     /// Adaptive quizzes only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_se: Option<f64>,
+    /// Certainty-based marking was asked for.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub certainty: bool,
     /// The `--bank` paths given, as typed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bank_paths: Vec<String>,

@@ -27,6 +27,7 @@
 
 mod analyze;
 mod bank;
+pub mod cbm;
 mod error;
 pub mod evidence;
 mod gift;

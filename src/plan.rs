@@ -56,6 +56,13 @@ pub struct PlanEntry {
     pub correct: usize,
     /// Ids of the questions missed in this topic in recent attempts.
     pub missed: Vec<String>,
+    /// Of those, the ones answered wrong at certainty 3: the strongest sign of a
+    /// misconception; such entries come first in the plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub confidently_wrong: Vec<String>,
+    /// The feedback of the wrong choices picked with certainty 3.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub misconceptions: Vec<String>,
     /// True for practice (self-rated) topics, whose score is the self-rating.
     pub self_rated: bool,
     pub resources: Vec<Link>,
@@ -113,12 +120,19 @@ pub fn recommend(catalog: &Catalog, learner: &Learner) -> Vec<Recommendation> {
             }
         }
     }
-    // Foundations first; within a step, the least likely to be strong first.
+    // Confidently wrong answers first (they show a misconception); then foundations
+    // first, and within a step the least likely to be strong first.
     let key = |e: &PlanEntry| {
         e.strong_probability
             .unwrap_or_else(|| e.score.unwrap_or(0.0))
     };
-    entries.sort_by(|(sa, a), (sb, b)| sa.cmp(sb).then(key(a).total_cmp(&key(b))));
+    entries.sort_by(|(sa, a), (sb, b)| {
+        a.confidently_wrong
+            .is_empty()
+            .cmp(&b.confidently_wrong.is_empty())
+            .then(sa.cmp(sb))
+            .then(key(a).total_cmp(&key(b)))
+    });
     let mut out: Vec<Recommendation> = Vec::new();
     for (step, e) in entries {
         if out.last().is_none_or(|r| r.step != step) {
@@ -193,9 +207,31 @@ fn entry(
         None => scorecard.practice.iter().find(|s| s.id == topic.id),
     };
     let mut missed_ids: Vec<String> = Vec::new();
+    let mut confidently_wrong: Vec<String> = Vec::new();
+    let mut misconceptions: Vec<String> = Vec::new();
     for r in &missed {
         if !missed_ids.contains(&r.id) {
             missed_ids.push(r.id.clone());
+        }
+        if r.certainty == Some(3) && r.score == 0.0 && !r.skipped() {
+            if !confidently_wrong.contains(&r.id) {
+                confidently_wrong.push(r.id.clone());
+            }
+            let picked: Vec<usize> = match &r.answer {
+                Answer::Choice(c) => vec![*c],
+                Answer::Choices(cs) => cs.clone(),
+                _ => Vec::new(),
+            };
+            if let Some(choices) = catalog.question(&r.id).and_then(|q| q.kind.choices()) {
+                for f in picked
+                    .iter()
+                    .filter_map(|p| choices.get(*p)?.feedback.clone())
+                {
+                    if !misconceptions.contains(&f) {
+                        misconceptions.push(f);
+                    }
+                }
+            }
         }
     }
     Some((
@@ -210,6 +246,8 @@ fn entry(
             answered: verdict.map_or_else(|| stat.map_or(0, |s| s.answered), |v| v.answered),
             correct: verdict.map_or(0, |v| v.correct),
             missed: missed_ids,
+            confidently_wrong,
+            misconceptions,
             self_rated: verdict.is_none(),
             resources: links,
         },
@@ -235,6 +273,7 @@ mod tests {
                 graded: true,
                 order: vec![],
                 seconds: 0.0,
+                certainty: None,
             })
             .collect()
     }
@@ -251,6 +290,7 @@ mod tests {
             graded: false,
             order: vec![],
             seconds: 0.0,
+            certainty: None,
         }
     }
 

@@ -227,6 +227,9 @@ pub struct QuizResult {
     pub learner: LearnerResult,
     /// The plan, from the learner model.
     pub recommendations: Vec<Recommendation>,
+    /// Certainty-based marking of this attempt, when certainty was asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<crate::cbm::Summary>,
     /// Missed questions due for review (with a history).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<ReviewDue>,
@@ -371,6 +374,7 @@ impl QuizResult {
             practice: sc.practice.iter().map(topic_result).collect(),
             learner: LearnerResult::new(catalog, learner),
             recommendations,
+            calibration: crate::cbm::summarise(responses),
             review: None,
             questions,
             missed,

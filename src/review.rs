@@ -212,6 +212,19 @@ impl<'c> ReviewSession<'c> {
     pub fn responses(&self) -> &[Response] {
         &self.responses
     }
+
+    /// [`ReviewSession::answer`] with how sure the person said they were (1–3).
+    pub fn answer_with(
+        &mut self,
+        answer: Answer,
+        seconds: f64,
+        certainty: Option<u8>,
+    ) -> Option<&Response> {
+        self.answer(answer, seconds)?;
+        let last = self.responses.last_mut()?;
+        last.certainty = certainty.filter(|_| !last.skipped());
+        self.responses.last()
+    }
 }
 
 #[cfg(test)]
@@ -265,6 +278,7 @@ mod tests {
             graded: true,
             order: vec![],
             seconds: 0.0,
+            certainty: None,
         };
         assert_eq!(Grade::of(&r(0.0, false), false), Grade::Again);
         assert_eq!(Grade::of(&r(0.5, false), true), Grade::Hard);

@@ -1252,3 +1252,143 @@ fn practice_alone_is_a_checklist_that_reaches_every_topic() {
         .success()
         .stdout(predicate::str::contains("A checklist of 20 practice items"));
 }
+
+/// Certainty-based marking with Moodle's table, from an answers file with ` cN` endings.
+#[test]
+fn certainty_based_marking_reports_calibration() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "take",
+            "--no-history",
+            "--certainty",
+            "--mode",
+            "fixed",
+            "--area",
+            "adapt",
+        ])
+        .args([
+            "--count",
+            "5",
+            "--seed",
+            "1",
+            "--json",
+            "--answers",
+            "-",
+            "--bank",
+        ])
+        .arg(fixture("good/adaptive.ron"))
+        // Every statement is true: f is wrong, t right.
+        .write_stdin("f c3\nt c1\nt c2\nf C3\nt\n")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = json(&out.stdout);
+    let c = &r["calibration"];
+    // Marks: −6 + 1 + 2 − 6 + 1 (no ending: certainty 1) = −8 over 5.
+    assert!(
+        (c["average_mark"].as_f64().unwrap() + 1.6).abs() < 1e-9,
+        "{c}"
+    );
+    assert!((c["accuracy"].as_f64().unwrap() - 0.6).abs() < 1e-9);
+    // Bonus 0.1 × (−1.6 − max(0.6, 0.4, −0.6)) = −0.22.
+    assert!((c["bonus"].as_f64().unwrap() + 0.22).abs() < 1e-9);
+    let levels = c["levels"].as_array().unwrap();
+    assert_eq!(levels[0]["answers"], 2);
+    assert_eq!(levels[0]["judgement"], "slightly_underconfident");
+    assert_eq!(levels[2]["answers"], 2);
+    assert_eq!(levels[2]["accuracy"], 0.0);
+    assert_eq!(levels[2]["judgement"], "overconfident");
+    assert_eq!(r["questions"][0]["certainty"], 3);
+    // Confidently wrong answers lead the plan.
+    let first = &r["recommendations"][0]["entries"][0];
+    assert_eq!(
+        first["confidently_wrong"].as_array().unwrap().len(),
+        2,
+        "{first}"
+    );
+    // Without --certainty a ` c3` ending is not part of any answer.
+    env.cmd()
+        .args([
+            "take",
+            "--no-history",
+            "--mode",
+            "fixed",
+            "--area",
+            "adapt",
+            "--count",
+            "1",
+        ])
+        .args(["--seed", "1", "--answers", "-", "--bank"])
+        .arg(fixture("good/adaptive.ron"))
+        .write_stdin("t c3\n")
+        .assert()
+        .code(2);
+    // The text report shows the calibration.
+    env.cmd()
+        .args([
+            "take",
+            "--no-history",
+            "--certainty",
+            "--mode",
+            "fixed",
+            "--area",
+            "adapt",
+        ])
+        .args(["--count", "5", "--seed", "1", "--answers", "-", "--bank"])
+        .arg(fixture("good/adaptive.ron"))
+        .write_stdin("f c3\nt c1\nt c2\nf c3\nt\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("How sure were you?"))
+        .stdout(predicate::str::contains("over-confident"))
+        .stdout(predicate::str::contains(
+            "You were quite sure of a wrong answer",
+        ));
+}
+
+#[test]
+fn the_prompt_asks_how_sure_after_each_answer() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "take",
+            "--no-history",
+            "--certainty",
+            "--mode",
+            "fixed",
+            "--area",
+            "adapt",
+        ])
+        .args(["--count", "3", "--seed", "1", "--json", "--bank"])
+        .arg(fixture("good/adaptive.ron"))
+        // t, then an invalid certainty (asked again), 3; s (a skip: not asked); t, Enter (1).
+        .write_stdin("t\n7\n3\ns\nt\n\n")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ui = String::from_utf8_lossy(&out.stderr);
+    assert!(ui.contains("how sure?"), "{ui}");
+    assert!(ui.contains("type 1, 2 or 3"), "{ui}");
+    let r = json(&out.stdout);
+    let c: Vec<&Value> = r["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| &q["certainty"])
+        .collect();
+    assert_eq!(
+        c,
+        [&serde_json::json!(3), &Value::Null, &serde_json::json!(1)]
+    );
+}

@@ -538,6 +538,7 @@ fn progress_on_a_long_history_agrees_with_the_full_replay() {
                         graded: true,
                         order: Vec::new(),
                         seconds: 1.0,
+                        certainty: None,
                     },
                     bank: "b".into(),
                     bank_version: "1".into(),
@@ -744,6 +745,26 @@ fn missed_questions_are_reviewed_on_a_spaced_schedule() {
         .assert()
         .success()
         .stdout(predicate::str::contains("0 questions due for review now"));
+    // Right and sure (certainty 3) is Easy.
+    let out = env
+        .cmd()
+        .env("SKILLQUIZ_NOW", "2027-02-01T09:00:00Z")
+        .args([
+            "review",
+            "--certainty",
+            "--json",
+            "--limit",
+            "1",
+            "--answers",
+            "-",
+            "--bank",
+        ])
+        .arg(fixture("good/adaptive.ron"))
+        .write_stdin("t c3\n")
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    assert_eq!(json(&out.stdout)["reviewed"][0]["grade"], "easy");
     env.cmd()
         .args(["review", "--retention", "0.5"])
         .assert()

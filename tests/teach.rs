@@ -903,3 +903,47 @@ fn analyze_refuses_results_from_different_bank_versions() {
         .code(2)
         .stderr(predicate::str::contains("not a skillquiz result"));
 }
+
+/// With certainty-based marking, analyze gives per question the share of answers at
+/// certainty 3 and the share wrong at certainty 3.
+#[test]
+fn analyze_reports_confident_answers_and_confident_misconceptions() {
+    use Pick::*;
+    let dir = tempfile::tempdir().unwrap();
+    let results = class_results(
+        dir.path(),
+        &[
+            [Choice(0), Choice(2), Bool(true), Choice(1)],
+            [Choice(1), Choice(2), Bool(true), Choice(1)],
+            [Choice(1), Choice(0), Bool(false), Choice(1)],
+            [Choice(0), Choice(0), Bool(false), Choice(1)],
+        ],
+    );
+    // Students 1-3 were quite sure of every answer, student 4 unsure.
+    for n in 1..=4 {
+        let f = results.join(format!("student{n}.json"));
+        let mut r: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        for q in r["questions"].as_array_mut().unwrap() {
+            q["certainty"] = serde_json::json!(if n < 4 { 3 } else { 1 });
+        }
+        std::fs::write(&f, serde_json::to_string(&r).unwrap()).unwrap();
+    }
+    let out = sq(dir.path())
+        .arg("analyze")
+        .arg(&results)
+        .args(["--json", "--bank"])
+        .arg(fixture("teach/class.ron"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json(&out);
+    let q1 = find(&v, "questions", "id", "cls.q1");
+    close(&q1["certainty_3"], 0.75);
+    // Students 2 and 3 picked the wrong choice for q1 at certainty 3: 2 of 4 answers.
+    close(&q1["confidently_wrong"], 0.5);
+    let q4 = find(&v, "questions", "id", "cls.q4");
+    close(&q4["confidently_wrong"], 0.0);
+}

@@ -487,7 +487,7 @@ impl Store {
             .conn
             .prepare(
                 "SELECT question_id, topic, area, bank, bank_version, answer, score, correct,
-                        graded, seconds, answered_at, choice_order
+                        graded, seconds, answered_at, choice_order, certainty
                  FROM responses WHERE attempt_id = ?1 ORDER BY seq",
             )
             .map_err(|e| self.err("reading answers", e))?;
@@ -513,6 +513,7 @@ impl Store {
                         graded: r.get(8)?,
                         order: serde_json::from_str(&order).map_err(conv)?,
                         seconds: r.get(9)?,
+                        certainty: r.get(12)?,
                     },
                     bank: r.get(3)?,
                     bank_version: r.get(4)?,
@@ -911,8 +912,8 @@ fn insert_response(
         &format!(
             "{verb} INTO responses
              (attempt_id, seq, question_id, topic, area, bank, bank_version, answer, score,
-              correct, graded, seconds, answered_at, choice_order)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+              correct, graded, seconds, answered_at, choice_order, certainty)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
         ),
         params![
             id,
@@ -929,6 +930,7 @@ fn insert_response(
             resp.seconds,
             r.answered_at,
             serde_json::to_string(&resp.order).expect("an order serializes"),
+            resp.certainty,
         ],
     )
 }
@@ -1006,6 +1008,7 @@ mod tests {
                 graded: true,
                 order: vec![2, 0, 1],
                 seconds: 3.5,
+                certainty: None,
             },
             bank: "maths".into(),
             bank_version: "1.0".into(),
@@ -1075,6 +1078,15 @@ mod tests {
                                '{\"areas\":[],\"topics\":[],\"count\":5}', '[]', NULL);
                              INSERT INTO responses VALUES ('old', 0, 'q1', 'maths.probability',
                                'maths', 'maths', '1.0', '\"skip\"', 0.0, 0, 1, 2.0, 6, '[]');",
+                        )
+                        .unwrap();
+                }
+                if from >= 4 {
+                    // A build of version 4 made a review card for each miss.
+                    old.conn
+                        .execute_batch(
+                            "INSERT INTO review_cards (question_id, created_at, due_at)
+                             VALUES ('q1', 6, 86406)",
                         )
                         .unwrap();
                 }

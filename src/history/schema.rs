@@ -75,6 +75,9 @@ pub const MIGRATIONS: &[&str] = &[
      INSERT OR IGNORE INTO review_cards (question_id, created_at, due_at)
         SELECT question_id, MIN(answered_at), MIN(answered_at) + 86400 FROM responses
         WHERE graded AND NOT correct GROUP BY question_id;",
+    // 5: how sure the learner said they were (certainty-based marking, 1-3; NULL when
+    // not asked).
+    "ALTER TABLE responses ADD COLUMN certainty INTEGER;",
 ];
 
 /// The schema version this build writes.

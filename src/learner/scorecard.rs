@@ -172,6 +172,7 @@ mod tests {
             graded: true,
             order: vec![],
             seconds: 0.0,
+            certainty: None,
         }
     }
 

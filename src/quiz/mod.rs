@@ -78,6 +78,7 @@ pub(crate) fn response_of(q: &Question, answer: Answer, order: &[usize], seconds
         graded: q.kind.is_graded(),
         order: order.to_vec(),
         seconds,
+        certainty: None,
     }
 }
 
@@ -339,6 +340,20 @@ impl<'c> Quiz<'c> {
             }
             self.advance();
         }
+        self.responses.last()
+    }
+
+    /// [`Quiz::answer`] with how sure the person said they were (1–3; kept only for a
+    /// graded answer that is not a skip).
+    pub fn answer_with(
+        &mut self,
+        answer: Answer,
+        seconds: f64,
+        certainty: Option<u8>,
+    ) -> Option<&Response> {
+        self.answer(answer, seconds)?;
+        let last = self.responses.last_mut()?;
+        last.certainty = certainty.filter(|_| last.graded && !last.skipped());
         self.responses.last()
     }
 

@@ -136,6 +136,11 @@ pub struct TakeArgs {
     /// Print the result as JSON on stdout (nothing else goes to stdout).
     #[arg(long)]
     pub json: bool,
+    /// Certainty-based marking: after each answer say how sure you are (1, 2 or 3; in
+    /// --answers, end a line with ` c1`, ` c2` or ` c3`). The report adds how well your
+    /// certainty matched your accuracy.
+    #[arg(long)]
+    pub certainty: bool,
     /// Do not record this quiz in the history (the report covers this quiz alone).
     #[arg(long, conflicts_with = "resume")]
     pub no_history: bool,

@@ -20,7 +20,7 @@ pub type OnAnswer<'a> = dyn FnMut(usize, &Response) -> Result<(), HistoryError> 
 /// What the prompt drives: a quiz or a review, question by question.
 pub trait Session {
     fn current(&self) -> Option<Item<'_>>;
-    fn answer(&mut self, answer: Answer, seconds: f64) -> Option<Response>;
+    fn answer(&mut self, answer: Answer, seconds: f64, certainty: Option<u8>) -> Option<Response>;
     /// Answers given so far.
     fn answered(&self) -> usize;
 }
@@ -29,8 +29,8 @@ impl Session for Quiz<'_> {
     fn current(&self) -> Option<Item<'_>> {
         Quiz::current(self)
     }
-    fn answer(&mut self, answer: Answer, seconds: f64) -> Option<Response> {
-        Quiz::answer(self, answer, seconds).cloned()
+    fn answer(&mut self, answer: Answer, seconds: f64, c: Option<u8>) -> Option<Response> {
+        Quiz::answer_with(self, answer, seconds, c).cloned()
     }
     fn answered(&self) -> usize {
         self.responses().len()
@@ -41,8 +41,8 @@ impl Session for ReviewSession<'_> {
     fn current(&self) -> Option<Item<'_>> {
         ReviewSession::current(self)
     }
-    fn answer(&mut self, answer: Answer, seconds: f64) -> Option<Response> {
-        ReviewSession::answer(self, answer, seconds).cloned()
+    fn answer(&mut self, answer: Answer, seconds: f64, c: Option<u8>) -> Option<Response> {
+        ReviewSession::answer_with(self, answer, seconds, c).cloned()
     }
     fn answered(&self) -> usize {
         self.responses().len()
@@ -241,6 +241,8 @@ pub struct PromptOptions {
     pub progress: bool,
     /// Repeat each line read, for input that is not a terminal.
     pub echo: bool,
+    /// Ask how sure the person is after each answer (certainty-based marking).
+    pub certainty: bool,
 }
 
 /// Runs the quiz at a prompt: questions and feedback to `ui`, answers from `input`.
@@ -258,8 +260,9 @@ pub fn interactive(
         show,
         progress,
         echo,
+        certainty,
     } = opts;
-    let (show, progress, echo) = (*show, *progress, *echo);
+    let (show, progress, echo, ask_certainty) = (*show, *progress, *echo, *certainty);
     while let Some(item) = quiz.current() {
         if progress {
             // Graded questions and self-ratings are counted apart, as their headers say.
@@ -337,8 +340,17 @@ pub fn interactive(
             }
         };
         let seconds = started.elapsed().as_secs_f64();
+        let certainty = if ask_certainty && item.question.kind.is_graded() && answer != Answer::Skip
+        {
+            match ask_how_sure(input, ui, theme, echo)? {
+                Ok(c) => Some(c),
+                Err(ended) => return Ok(ended),
+            }
+        } else {
+            None
+        };
         let seq = quiz.answered();
-        let response = quiz.answer(answer, seconds);
+        let response = quiz.answer(answer, seconds, certainty);
         if let Some(r) = &response {
             on_answer(seq, r).map_err(PromptError::Record)?;
         }
@@ -349,12 +361,73 @@ pub fn interactive(
     Ok(Ended::Completed)
 }
 
+/// The certainty question: 1, 2 or 3 (Enter = 1, Moodle's default); `Err` when the
+/// quiz ends there (q, Ctrl-C, end of input).
+fn ask_how_sure(
+    input: &Lines,
+    ui: &mut dyn Write,
+    theme: &Theme,
+    echo: bool,
+) -> Result<Result<u8, Ended>, PromptError> {
+    let plain = "how sure? 1 unsure (<67%), 2 mid (67-80%), 3 quite sure (>80%) [Enter = 1] > ";
+    let styled = format!("{} ", theme.accent(plain.trim_end()));
+    loop {
+        if !input.edits() {
+            write!(ui, "{styled}")?;
+        }
+        ui.flush()?;
+        let line = match input.next_after(plain, &styled) {
+            Input::Line(l) => l,
+            Input::End => return Ok(Err(Ended::InputEnded)),
+            Input::Interrupt => {
+                writeln!(ui)?;
+                return Ok(Err(Ended::Interrupted));
+            }
+            Input::Failed(e) => return Err(PromptError::Io(e)),
+        };
+        let text = line.trim();
+        if echo {
+            writeln!(ui, "{}", render::clean(text))?;
+        }
+        match text {
+            "" | "1" => return Ok(Ok(1)),
+            "2" => return Ok(Ok(2)),
+            "3" => return Ok(Ok(3)),
+            "q" | "quit" => return Ok(Err(Ended::Quit)),
+            _ => writeln!(
+                ui,
+                "  {}",
+                theme.warn("type 1, 2 or 3: how sure you are of that answer")
+            )?,
+        }
+    }
+}
+
+/// `text` without a trailing certainty ` c1`, ` c2` or ` c3` (any case), and that
+/// certainty.
+pub fn split_certainty(text: &str) -> (&str, Option<u8>) {
+    let t = text.trim_end();
+    let lower = t.to_ascii_lowercase();
+    for c in 1..=3u8 {
+        let suffix = format!(" c{c}");
+        if lower.ends_with(&suffix) {
+            return (t[..t.len() - suffix.len()].trim_end(), Some(c));
+        }
+        if lower == format!("c{c}") {
+            return ("", Some(c));
+        }
+    }
+    (t, None)
+}
+
 /// Runs the quiz from a script's answers, one per line; an empty line or `skip` skips.
 /// A line that does not fit its question is an error; running out of lines ends the quiz.
+/// With `certainty`, a line may end with ` c1`, ` c2` or ` c3` (how sure; 1 when absent).
 pub fn scripted(
     quiz: &mut dyn Session,
     input: &Lines,
     source: &str,
+    certainty: bool,
     on_answer: &mut OnAnswer,
 ) -> Result<Ended, ScriptError> {
     let mut number = 0;
@@ -371,7 +444,11 @@ pub fn scripted(
             }
         };
         number += 1;
-        let text = line.trim();
+        let (text, sure) = if certainty {
+            split_certainty(line.trim())
+        } else {
+            (line.trim(), None)
+        };
         let answer = if text.is_empty() {
             Answer::Skip
         } else {
@@ -387,7 +464,8 @@ pub fn scripted(
             })?
         };
         let seq = quiz.answered();
-        if let Some(r) = quiz.answer(answer, 0.0) {
+        let c = certainty.then(|| sure.unwrap_or(skillquiz::cbm::DEFAULT_CERTAINTY));
+        if let Some(r) = quiz.answer(answer, 0.0, c) {
             on_answer(seq, &r).map_err(ScriptError::Record)?;
         }
     }

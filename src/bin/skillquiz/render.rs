@@ -412,6 +412,9 @@ pub fn report(t: &Theme, r: &QuizResult, show_missed: bool, all: bool) -> String
             );
         }
     }
+    if let Some(c) = &r.calibration {
+        s.push_str(&calibration(t, c));
+    }
     if !r.practice.is_empty() {
         let _ = writeln!(s, "\n{}", t.bold("Practice (self-rated, not graded)"));
         let w = r
@@ -583,6 +586,61 @@ pub fn learner_topics(t: &Theme, l: &skillquiz::LearnerResult) -> String {
             );
         }
     }
+    s
+}
+
+/// Certainty-based marking: per certainty, how often right against the optimal range,
+/// and Moodle's judgement; then the marks.
+fn calibration(t: &Theme, c: &skillquiz::cbm::Summary) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "\n{}",
+        t.bold("How sure were you? (certainty-based marking)")
+    );
+    let pc = |x: f64| format!("{:.0}%", 100.0 * x);
+    for l in &c.levels {
+        let name = ["1 unsure", "2 mid", "3 quite sure"][usize::from(l.certainty - 1)];
+        let range = format!("best {}–{}", pc(l.optimal.0), pc(l.optimal.1));
+        match (l.accuracy, l.interval, l.judgement) {
+            (Some(a), Some((lo, hi)), Some(j)) => {
+                let judged = match j {
+                    skillquiz::cbm::Judgement::About => t.good(j.as_str()),
+                    skillquiz::cbm::Judgement::Overconfident
+                    | skillquiz::cbm::Judgement::SlightlyOverconfident => t.bad(j.as_str()),
+                    _ => t.warn(j.as_str()),
+                };
+                let _ = writeln!(
+                    s,
+                    "  {:<13} {:>3} {}  {:>4} right {:<11}  {:<13}  {judged}",
+                    name,
+                    l.answers,
+                    plural(l.answers, "answer ", "answers"),
+                    pc(a),
+                    format!("({}–{})", pc(lo), pc(hi)),
+                    range
+                );
+            }
+            _ => {
+                let _ = writeln!(s, "  {:<13}   {}  {range}", name, t.dim("no answers"));
+            }
+        }
+    }
+    let _ = writeln!(
+        s,
+        "{}",
+        t.dim(&wrap(
+            &format!(
+                "Average CBM mark {:.2} (from −6 to 3) · accuracy {} · CBM bonus {:+.1}% · accuracy + bonus {}. Marks: right 1 / 2 / 3, wrong 0 / −2 / −6 at certainty 1 / 2 / 3 (Moodle's).",
+                c.average_mark,
+                pc(c.accuracy),
+                100.0 * c.bonus,
+                pc(c.accuracy_plus_bonus)
+            ),
+            width(),
+            "  "
+        ))
+    );
     s
 }
 
@@ -927,6 +985,23 @@ pub fn plan(t: &Theme, recs: &[Recommendation], limit: Option<usize>, answered: 
             shown += 1;
             for l in &e.resources {
                 s.push_str(&resource(t, &l.title, &l.kind, &l.url, "        "));
+            }
+            if !e.confidently_wrong.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "{}",
+                    t.bad(&wrap(
+                        &format!(
+                            "You were quite sure of a wrong answer ({}): a misconception to fix first.",
+                            e.confidently_wrong.join(", ")
+                        ),
+                        width(),
+                        "        "
+                    ))
+                );
+                for m in &e.misconceptions {
+                    let _ = writeln!(s, "{}", t.warn(&wrap(m, width(), "        ")));
+                }
             }
             if !e.self_rated {
                 let _ = writeln!(

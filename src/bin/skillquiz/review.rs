@@ -32,6 +32,10 @@ pub struct ReviewArgs {
     /// Seed for the order of the choices.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
+    /// Ask how sure you are after each answer (1, 2 or 3; in --answers, end a line with
+    /// ` c1`, ` c2` or ` c3`): a right answer at 3 is graded Easy.
+    #[arg(long)]
+    pub certainty: bool,
     /// Print what was reviewed as JSON.
     #[arg(long)]
     pub json: bool,
@@ -168,7 +172,7 @@ pub fn run(args: ReviewArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
     let retention = args.retention;
     let mut record = |seq: usize, r: &skillquiz::Response| {
         let card = known[seq];
-        let grade = Grade::of(r, false);
+        let grade = Grade::of(r, r.certainty == Some(3));
         let (next, days) = review::schedule(card, grade, clock.now(), retention).map_err(|e| {
             skillquiz::history::HistoryError::Sql {
                 path: store.path().to_path_buf(),
@@ -205,16 +209,18 @@ pub fn run(args: ReviewArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
             } else {
                 path.display().to_string()
             };
-            prompt::scripted(&mut session, &lines, &name, &mut record).map_err(|e| match e {
-                prompt::ScriptError::Bad(b) => Failure::Usage(format!(
-                    "{}:{}: answer `{}` does not fit question `{}`: {}; {}",
-                    b.source, b.line, b.text, b.question, b.reason, b.hint
-                )),
-                prompt::ScriptError::Io { source, err } => {
-                    Failure::Usage(format!("cannot read answers from {source}: {err}"))
-                }
-                prompt::ScriptError::Record(e) => Failure::History(e),
-            })
+            prompt::scripted(&mut session, &lines, &name, args.certainty, &mut record).map_err(
+                |e| match e {
+                    prompt::ScriptError::Bad(b) => Failure::Usage(format!(
+                        "{}:{}: answer `{}` does not fit question `{}`: {}; {}",
+                        b.source, b.line, b.text, b.question, b.reason, b.hint
+                    )),
+                    prompt::ScriptError::Io { source, err } => {
+                        Failure::Usage(format!("cannot read answers from {source}: {err}"))
+                    }
+                    prompt::ScriptError::Record(e) => Failure::History(e),
+                },
+            )
         }
         None => {
             let to_stderr = args.json || (stdin_is_terminal && !io::stdout().is_terminal());
@@ -239,6 +245,7 @@ pub fn run(args: ReviewArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
                 show: prompt::ShowFeedback::Now,
                 progress: false,
                 echo: !stdin_is_terminal,
+                certainty: args.certainty,
             };
             prompt::interactive(&mut session, &catalog, &lines, &mut ui, &opts, &mut record)
                 .map_err(|e| match e {

@@ -120,6 +120,7 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
                     topics: args.topics.clone(),
                     count: args.count,
                     target_se: (mode == Mode::Adaptive).then_some(args.target_se),
+                    certainty: args.certainty,
                     bank_paths: args
                         .bank
                         .banks
@@ -173,62 +174,64 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
             )
         };
     let running = prompt::QuizRunning::start();
-    let ended = match &args.answers {
-        Some(path) => {
-            let name = if path.as_os_str() == "-" {
-                "<stdin>".to_string()
-            } else {
-                path.display().to_string()
-            };
-            prompt::scripted(&mut quiz, &lines, &name, &mut record).map_err(|e| match e {
-                prompt::ScriptError::Bad(b) => Failure::Usage(format!(
-                    "{}:{}: answer `{}` does not fit question `{}`: {}; {}",
-                    b.source, b.line, b.text, b.question, b.reason, b.hint
-                )),
-                prompt::ScriptError::Io { source, err } => {
-                    Failure::Usage(format!("cannot read answers from {source}: {err}"))
-                }
-                prompt::ScriptError::Record(e) => Failure::History(e),
-            })?
-        }
-        None => {
-            // Questions go to stdout, or to stderr when stdout carries the JSON or is
-            // not the person's terminal (`take > report.txt`: the quiz stays visible).
-            let to_stderr = args.json || (stdin_is_terminal && !io::stdout().is_terminal());
-            let (mut ui, theme): (Box<dyn Write>, Theme) = if to_stderr {
-                (
-                    Box::new(io::stderr()),
-                    Theme::for_stream(io::stderr().is_terminal()),
-                )
-            } else {
-                (Box::new(io::stdout()), stdout_theme())
-            };
-            let show = if args.feedback == Feedback::Immediate {
-                prompt::ShowFeedback::Now
-            } else {
-                prompt::ShowFeedback::Later
-            };
-            let progress = stdin_is_terminal && io::stderr().is_terminal();
-            if replay.is_empty() {
-                write!(ui, "{}", render::intro(&theme, &quiz))?;
+    let ended =
+        match &args.answers {
+            Some(path) => {
+                let name = if path.as_os_str() == "-" {
+                    "<stdin>".to_string()
+                } else {
+                    path.display().to_string()
+                };
+                prompt::scripted(&mut quiz, &lines, &name, info.spec.certainty, &mut record)
+                    .map_err(|e| match e {
+                        prompt::ScriptError::Bad(b) => Failure::Usage(format!(
+                            "{}:{}: answer `{}` does not fit question `{}`: {}; {}",
+                            b.source, b.line, b.text, b.question, b.reason, b.hint
+                        )),
+                        prompt::ScriptError::Io { source, err } => {
+                            Failure::Usage(format!("cannot read answers from {source}: {err}"))
+                        }
+                        prompt::ScriptError::Record(e) => Failure::History(e),
+                    })?
             }
-            let opts = prompt::PromptOptions {
-                theme,
-                show,
-                progress,
-                echo: !stdin_is_terminal,
-            };
-            prompt::interactive(&mut quiz, &catalog, &lines, &mut ui, &opts, &mut record).map_err(
-                |e| match e {
-                    prompt::PromptError::Input(e) => {
-                        Failure::Usage(format!("cannot read answers from stdin: {e}"))
-                    }
-                    prompt::PromptError::Io(e) => Failure::Output(e),
-                    prompt::PromptError::Record(e) => Failure::History(e),
-                },
-            )?
-        }
-    };
+            None => {
+                // Questions go to stdout, or to stderr when stdout carries the JSON or is
+                // not the person's terminal (`take > report.txt`: the quiz stays visible).
+                let to_stderr = args.json || (stdin_is_terminal && !io::stdout().is_terminal());
+                let (mut ui, theme): (Box<dyn Write>, Theme) = if to_stderr {
+                    (
+                        Box::new(io::stderr()),
+                        Theme::for_stream(io::stderr().is_terminal()),
+                    )
+                } else {
+                    (Box::new(io::stdout()), stdout_theme())
+                };
+                let show = if args.feedback == Feedback::Immediate {
+                    prompt::ShowFeedback::Now
+                } else {
+                    prompt::ShowFeedback::Later
+                };
+                let progress = stdin_is_terminal && io::stderr().is_terminal();
+                if replay.is_empty() {
+                    write!(ui, "{}", render::intro(&theme, &quiz))?;
+                }
+                let opts = prompt::PromptOptions {
+                    theme,
+                    show,
+                    progress,
+                    echo: !stdin_is_terminal,
+                    certainty: info.spec.certainty,
+                };
+                prompt::interactive(&mut quiz, &catalog, &lines, &mut ui, &opts, &mut record)
+                    .map_err(|e| match e {
+                        prompt::PromptError::Input(e) => {
+                            Failure::Usage(format!("cannot read answers from stdin: {e}"))
+                        }
+                        prompt::PromptError::Io(e) => Failure::Output(e),
+                        prompt::PromptError::Record(e) => Failure::History(e),
+                    })?
+            }
+        };
     drop(running);
     let now = clock.now();
     let learner = match &store {

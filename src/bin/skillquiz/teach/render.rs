@@ -216,7 +216,7 @@ pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
     for q in a
         .questions
         .iter()
-        .filter(|q| !q.choices.is_empty() || !q.flags.is_empty())
+        .filter(|q| !q.choices.is_empty() || !q.flags.is_empty() || q.certainty_3.is_some())
     {
         let _ = writeln!(
             o,
@@ -224,6 +224,14 @@ pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
   {}",
             t.bold(&clean(&q.id))
         );
+        if let (Some(c3), Some(cw)) = (q.certainty_3, q.confidently_wrong) {
+            let _ = writeln!(
+                o,
+                "    certainty 3 on {:.0}% of answers; wrong at certainty 3: {:.0}%",
+                100.0 * c3,
+                100.0 * cw
+            );
+        }
         if !q.choices.is_empty() {
             let picks: Vec<String> = q
                 .choices
