@@ -58,6 +58,15 @@ pub fn write_atomic(path: &Path, contents: &[u8], overwrite: bool) -> io::Result
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(contents)?;
+    // Keep the mode of the file replaced; a new file gets the usual 0644 (a temp file is
+    // created 0600).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
     tmp.as_file().sync_all()?;
     if overwrite {
         tmp.persist(path).map_err(|e| e.error)?;

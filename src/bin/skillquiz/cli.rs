@@ -136,6 +136,12 @@ pub struct TakeArgs {
     /// Print the result as JSON on stdout (nothing else goes to stdout).
     #[arg(long)]
     pub json: bool,
+    /// Also write the report as one self-contained HTML page (charts included) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Replace the --html file if it exists.
+    #[arg(long)]
+    pub force: bool,
     /// Certainty-based marking: after each answer say how sure you are (1, 2 or 3; in
     /// --answers, end a line with ` c1`, ` c2` or ` c3`). The report adds how well your
     /// certainty matched your accuracy.
@@ -204,6 +210,13 @@ pub struct RecommendArgs {
     /// Show every plan entry (the text shows the first few).
     #[arg(long)]
     pub all: bool,
+    /// Also write the report as one self-contained HTML page (charts included) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Replace the --html file if it exists.
+    #[arg(long)]
+    pub force: bool,
+
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,
@@ -216,6 +229,13 @@ pub struct ProgressArgs {
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also write the report as one self-contained HTML page (charts included) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Replace the --html file if it exists.
+    #[arg(long)]
+    pub force: bool,
+
     #[command(flatten)]
     pub bank: BankArgs,
 }
@@ -237,6 +257,12 @@ pub enum HistoryCommand {
         /// Print as JSON (the shape of `take --json`).
         #[arg(long)]
         json: bool,
+        /// Also write the report as one self-contained HTML page to FILE.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// Replace the --html file if it exists.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         bank: BankArgs,
     },

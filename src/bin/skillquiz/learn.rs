@@ -158,6 +158,13 @@ pub fn recommend(args: cli::RecommendArgs, data: &DataArgs) -> Result<ExitCode, 
             r
         }
     };
+    if let Some(path) = &args.html {
+        let progress = match &args.from {
+            None => Some(compute_progress(&open_store(data)?, &cat, true)?),
+            Some(_) => None,
+        };
+        crate::write_html(path, args.force, Some(&result), progress.as_ref())?;
+    }
     let mut out = io::stdout().lock();
     if args.json {
         write_json(&mut out, &result)?;
@@ -267,10 +274,19 @@ pub fn history(args: cli::HistoryArgs, data: &DataArgs) -> Result<ExitCode, Fail
                 write!(out, "{}", render::history_list(&stdout_theme(), &list))?;
             }
         }
-        Some(HistoryCommand::Show { id, json, bank }) => {
+        Some(HistoryCommand::Show {
+            id,
+            json,
+            html,
+            force,
+            bank,
+        }) => {
             let a = store.attempt(&id)?;
             let cat = load_for(&bank, &a.info)?;
             let result = attempt_result(&store, &cat, &a)?;
+            if let Some(path) = &html {
+                crate::write_html(path, force, Some(&result), None)?;
+            }
             let mut out = io::stdout().lock();
             if json {
                 write_json(&mut out, &result)?;
@@ -600,7 +616,24 @@ pub fn compute_progress(store: &Store, catalog: &Catalog, all: bool) -> Result<P
 pub fn progress(args: cli::ProgressArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
     let cat = load(&args.bank)?;
     let store = open_store(data)?;
-    let p = compute_progress(&store, &cat, args.json)?;
+    let p = compute_progress(&store, &cat, args.json || args.html.is_some())?;
+    if let Some(path) = &args.html {
+        let learner = learner(&store, &cat, Clock::from_env()?.now())?;
+        let standing = (learner.attempts > 0).then(|| {
+            QuizResult::new(
+                &cat,
+                &[],
+                AttemptFacts {
+                    seed: 0,
+                    mode: skillquiz::Mode::Adaptive,
+                    ended: skillquiz::Ended::Completed,
+                    asked: 0,
+                },
+                &learner,
+            )
+        });
+        crate::write_html(path, args.force, standing.as_ref(), Some(&p))?;
+    }
     let mut out = io::stdout().lock();
     if args.json {
         write_json(&mut out, &p)?;

@@ -4,6 +4,7 @@
 //! input error; 3 invalid bank files; 101 internal error (a bug).
 
 mod cli;
+mod html;
 mod learn;
 mod prompt;
 mod render;
@@ -17,7 +18,7 @@ use cli::{Cli, Command};
 use render::Theme;
 use skillquiz::{
     BUILTIN_BANKS, BUILTIN_ROADMAP, BankErrors, Catalog, CatalogBuilder, Diagnostic, Locator,
-    MAX_FILE_BYTES, Severity,
+    MAX_FILE_BYTES, QuizResult, Severity,
 };
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -136,6 +137,16 @@ fn history_hint(e: &skillquiz::history::HistoryError) -> &'static str {
             "hint: the file was left as it is; pass --data-dir DIR or --no-history to go on without it"
         }
     }
+}
+
+/// Writes the HTML page to `path` atomically (an existing file only with `force`).
+pub(crate) fn write_html(
+    path: &std::path::Path,
+    force: bool,
+    result: Option<&QuizResult>,
+    progress: Option<&learn::Progress>,
+) -> Result<(), Failure> {
+    teach::write_new(path, html::page(result, progress).as_bytes(), force)
 }
 
 /// Set once from `--no-pager`.

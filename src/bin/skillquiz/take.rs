@@ -269,6 +269,13 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
             spec: info.spec.clone(),
         });
     }
+    if let Some(path) = &args.html {
+        let progress = match &store {
+            Some(store) => Some(learn::compute_progress(store, &catalog, true)?),
+            None => None,
+        };
+        crate::write_html(path, args.force, Some(&result), progress.as_ref())?;
+    }
     let mut out = io::stdout().lock();
     if args.json {
         write_json(&mut out, &result)?;
