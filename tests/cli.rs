@@ -1145,6 +1145,15 @@ fn a_tall_report_is_paged_at_a_terminal() {
         } else {
             let found = p.expect("Your results").unwrap();
             assert!(!String::from_utf8_lossy(found.before()).ends_with("PAGED:"));
+            // No UTF-8 locale in this terminal: the bars fall back to ASCII.
+            let bars = p.expect("This quiz").unwrap();
+            let _ = bars;
+            let rest = p.expect("right").unwrap();
+            let row = String::from_utf8_lossy(rest.before()).into_owned();
+            assert!(
+                row.contains("--------------------") && !row.contains('░'),
+                "{row}"
+            );
         }
         p.expect(expectrl::Eof).unwrap();
     }

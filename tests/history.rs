@@ -105,11 +105,19 @@ fn three_quizzes_on_different_days_then_progress() {
         .collect();
     assert_eq!(steps, [1, 2, 3]);
     // The text forms.
+    // The text report of a quiz shows the trend once there is history.
+    env.cmd()
+        .env("SKILLQUIZ_NOW", "2026-11-22T09:00:00Z")
+        .args(["take", "--seed", "9", "--answers", "-"])
+        .write_stdin(answers_for_builtin())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Your trend · over 4 quizzes"));
     env.cmd()
         .arg("progress")
         .assert()
         .success()
-        .stdout(predicate::str::contains("Progress over 3 quizzes"))
+        .stdout(predicate::str::contains("Progress over 4 quizzes"))
         .stdout(predicate::str::contains("since the first quiz"));
     env.cmd()
         .arg("history")
@@ -120,7 +128,7 @@ fn three_quizzes_on_different_days_then_progress() {
         .arg("recommend")
         .assert()
         .success()
-        .stdout(predicate::str::contains("Where you stand · from 3 quizzes"))
+        .stdout(predicate::str::contains("Where you stand · from 4 quizzes"))
         .stdout(predicate::str::contains("Next steps"));
 }
 

@@ -171,7 +171,7 @@ pub fn recommend(args: cli::RecommendArgs, data: &DataArgs) -> Result<ExitCode, 
     } else if args.from.is_some() {
         crate::page(
             &mut out,
-            &render::report(&stdout_theme(), &result, true, args.all),
+            &render::report(&stdout_theme(), &result, true, args.all, None),
         )?;
     } else {
         crate::page(
@@ -293,7 +293,7 @@ pub fn history(args: cli::HistoryArgs, data: &DataArgs) -> Result<ExitCode, Fail
             } else {
                 crate::page(
                     &mut out,
-                    &render::report(&stdout_theme(), &result, true, true),
+                    &render::report(&stdout_theme(), &result, true, true, None),
                 )?;
             }
         }

@@ -11,6 +11,8 @@ use std::fmt::Write as _;
 #[derive(Clone)]
 pub struct Theme {
     pub color: bool,
+    /// Block characters (bars, sparklines) can be shown; else plain ASCII.
+    pub blocks: bool,
 }
 
 impl Theme {
@@ -19,7 +21,31 @@ impl Theme {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Theme {
             color: is_terminal && !no_color,
+            blocks: !is_terminal || utf8_locale(),
         }
+    }
+
+    /// Bars of `width` cells for a share in [0, 1].
+    pub fn bar(&self, score: f64, width: usize) -> String {
+        let (full, empty) = if self.blocks {
+            ("█", "░")
+        } else {
+            ("#", "-")
+        };
+        let filled = (score.clamp(0.0, 1.0) * width as f64).round() as usize;
+        format!("{}{}", full.repeat(filled), empty.repeat(width - filled))
+    }
+
+    /// A sparkline of abilities on a −3…+3 scale.
+    pub fn sparkline(&self, thetas: &[f64]) -> String {
+        const ASCII: [char; 8] = ['_', '.', '-', '~', '=', '+', '*', '#'];
+        thetas
+            .iter()
+            .map(|th| {
+                let x = ((th + 3.0) / 6.0 * 8.0).floor().clamp(0.0, 7.0) as usize;
+                if self.blocks { SPARKS[x] } else { ASCII[x] }
+            })
+            .collect()
     }
 
     fn paint(&self, s: &str, style: Style) -> String {
@@ -114,9 +140,16 @@ pub fn width() -> usize {
     })
 }
 
-pub fn bar(score: f64, width: usize) -> String {
-    let filled = (score.clamp(0.0, 1.0) * width as f64).round() as usize;
-    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+/// True when the locale (LC_ALL, LC_CTYPE or LANG, the first one set) is UTF-8: the
+/// terminal can then show block characters.
+fn utf8_locale() -> bool {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("utf-8") || v.contains("utf8")
+        })
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -245,7 +278,10 @@ pub fn prompt_line(t: &Theme, item: &Item) -> String {
 
 /// The prompt without colour, for the line editor (which needs its plain width).
 pub fn prompt_plain(item: &Item) -> String {
-    let t = Theme { color: false };
+    let t = Theme {
+        color: false,
+        blocks: true,
+    };
     prompt_line(&t, item)
 }
 
@@ -339,7 +375,13 @@ pub fn feedback(t: &Theme, catalog: &Catalog, r: &Response) -> String {
 }
 
 /// The end-of-quiz report.
-pub fn report(t: &Theme, r: &QuizResult, show_missed: bool, all: bool) -> String {
+pub fn report(
+    t: &Theme,
+    r: &QuizResult,
+    show_missed: bool,
+    all: bool,
+    trend: Option<&crate::learn::Progress>,
+) -> String {
     let mut s = String::new();
     let answered = r.questions.iter().filter(|q| q.response.graded).count();
     let ended = match r.ended {
@@ -366,6 +408,9 @@ pub fn report(t: &Theme, r: &QuizResult, show_missed: bool, all: bool) -> String
         );
     }
     s.push_str(&learner_areas(t, &r.learner));
+    if let Some(p) = trend.filter(|p| p.attempts >= 2) {
+        s.push_str(&trend_lines(t, p));
+    }
     let known: usize = r.learner.areas.iter().map(|a| a.answered).sum::<usize>() + r.practice.len();
     s.push_str(&plan(
         t,
@@ -383,10 +428,7 @@ pub fn report(t: &Theme, r: &QuizResult, show_missed: bool, all: bool) -> String
                 s,
                 "  {:<20}  {}  {}  {}",
                 clip(&clean(&a.title), 20),
-                t.accent(&bar(
-                    a.score.unwrap_or(0.0),
-                    if width() < 80 { 8 } else { 20 }
-                )),
+                t.accent(&t.bar(a.score.unwrap_or(0.0), if width() < 80 { 8 } else { 20 })),
                 pct(a.score),
                 t.dim(&format!("{} of {} right", a.correct, a.answered)),
             );
@@ -644,6 +686,40 @@ fn calibration(t: &Theme, c: &skillquiz::cbm::Summary) -> String {
     s
 }
 
+/// Per area, the ability after each quiz as a sparkline (the last 30) and the change
+/// since the first quiz: one line each, within 80 columns.
+fn trend_lines(t: &Theme, p: &crate::learn::Progress) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "\n{}{}",
+        t.bold("Your trend"),
+        t.dim(&format!(
+            " · over {} (−3 to +3; `skillquiz progress` has more)",
+            count(p.attempts, "quiz", "quizzes")
+        ))
+    );
+    for a in &p.areas {
+        let thetas: Vec<f64> = a.points.iter().map(|pt| pt.theta).collect();
+        let shown = &thetas[thetas.len().saturating_sub(30)..];
+        let change = a.since_first.as_ref().map_or(String::new(), |c| {
+            format!(
+                "{:+.2} since the first{}",
+                c.delta,
+                if c.beyond_noise { "" } else { " (noise)" }
+            )
+        });
+        let _ = writeln!(
+            s,
+            "  {:<20}  {:<30}  {}",
+            clip(&clean(&a.title), 20),
+            t.accent(&t.sparkline(shown)),
+            t.dim(&change)
+        );
+    }
+    s
+}
+
 /// What the spaced review holds, in one line after the plan.
 fn review_line(t: &Theme, r: &QuizResult) -> String {
     let Some(review) = r.review else {
@@ -819,13 +895,8 @@ pub fn progress(t: &Theme, p: &crate::learn::Progress) -> String {
         // The last 40 attempts fit an 80-column line.
         let shown = &a.points[a.points.len().saturating_sub(40)..];
         if t.color {
-            let line: String = shown
-                .iter()
-                .map(|pt| {
-                    let x = ((pt.theta + 3.0) / 6.0 * 8.0).floor().clamp(0.0, 7.0) as usize;
-                    SPARKS[x]
-                })
-                .collect();
+            let thetas: Vec<f64> = shown.iter().map(|pt| pt.theta).collect();
+            let line = t.sparkline(&thetas);
             let _ = writeln!(
                 s,
                 "    {}  {}",

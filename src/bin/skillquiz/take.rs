@@ -269,6 +269,12 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
             spec: info.spec.clone(),
         });
     }
+    // The trend in the text report (first and last attempts only: quick at any length);
+    // every attempt in the HTML.
+    let trend = match &store {
+        Some(store) if !args.json => Some(learn::compute_progress(store, &catalog, false)?),
+        _ => None,
+    };
     if let Some(path) = &args.html {
         let progress = match &store {
             Some(store) => Some(learn::compute_progress(store, &catalog, true)?),
@@ -283,7 +289,7 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
         let show_missed = args.feedback != Feedback::None;
         crate::page(
             &mut out,
-            &render::report(&stdout_theme(), &result, show_missed, false),
+            &render::report(&stdout_theme(), &result, show_missed, false, trend.as_ref()),
         )?;
     }
     if store.is_some() && ended != Ended::Completed && quiz.current().is_some() {
