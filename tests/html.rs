@@ -91,6 +91,11 @@ fn bank_text_comes_out_as_text_never_as_markup() {
         text.contains("href=\"https://example.org/a?b=1&amp;c=%222%22\""),
         "{text}"
     );
+    // The two misses are up for review from tomorrow.
+    assert!(
+        text.contains("come up for review from"),
+        "review line missing"
+    );
     // No script, no resource from elsewhere.
     assert!(!text.contains("<script") && !text.contains("<link") && !text.contains("src=\"http"));
     // An existing file is kept unless --force.

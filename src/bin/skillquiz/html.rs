@@ -215,6 +215,27 @@ fn plan(r: &QuizResult) -> String {
     s
 }
 
+/// The spaced review's state, when there is a history.
+fn review(r: &QuizResult) -> String {
+    let Some(rv) = r.review else {
+        return String::new();
+    };
+    if rv.due_now > 0 {
+        format!(
+            "<p><strong>{} you missed {} due for review:</strong> <code>skillquiz review</code></p>",
+            count(rv.due_now, "question", "questions"),
+            if rv.due_now == 1 { "is" } else { "are" }
+        )
+    } else if let Some(next) = rv.next_due_at {
+        format!(
+            "<p>The questions you missed come up for review from {} (<code>skillquiz review</code>).</p>",
+            esc(&crate::learn::date(next))
+        )
+    } else {
+        String::new()
+    }
+}
+
 fn topics(r: &QuizResult) -> String {
     let mut s = String::new();
     if r.learner.topics.is_empty() {
@@ -434,6 +455,7 @@ pub fn page(result: Option<&QuizResult>, progress: Option<&Progress>) -> String 
     if let Some(r) = result {
         body.push_str(&standing(r));
         body.push_str(&plan(r));
+        body.push_str(&review(r));
         body.push_str(&topics(r));
         body.push_str(&calibration(r));
         body.push_str(&missed(r));
