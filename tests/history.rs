@@ -779,3 +779,27 @@ fn missed_questions_are_reviewed_on_a_spaced_schedule() {
         .code(2)
         .stderr(predicate::str::contains("between 0.7 and 0.97"));
 }
+
+/// A database another program holds a write lock on past the busy timeout is an error
+/// naming the file (exit 4); nothing is lost once the lock goes.
+#[test]
+fn a_database_locked_past_the_timeout_is_a_clear_error() {
+    let env = Env::new();
+    env.cmd().arg("history").assert().success();
+    let holder = rusqlite::Connection::open(db(&env)).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    env.cmd()
+        .args(["take", "--answers", "-"])
+        .write_stdin("skip\n")
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("history.sqlite3"))
+        .stderr(predicate::str::contains("locked"));
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    env.cmd()
+        .args(["take", "--answers", "-"])
+        .write_stdin("skip\n")
+        .assert()
+        .success();
+}
