@@ -1401,3 +1401,63 @@ fn the_prompt_asks_how_sure_after_each_answer() {
         [&serde_json::json!(3), &Value::Null, &serde_json::json!(1)]
     );
 }
+
+/// Endless or odd inputs: each line is bounded, a device is not a file, CR line endings
+/// count.
+#[test]
+fn endless_and_odd_inputs_are_refused_or_read_right() {
+    let env = Env::new();
+    env.cmd()
+        .args(["take", "--no-history", "--answers", "/dev/zero"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("longer than 4096 bytes"));
+    env.cmd()
+        .args(["take", "--no-history", "--answers", "-"])
+        .write_stdin(vec![b'a'; 10_000])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("longer than 4096 bytes"));
+    for args in [
+        &["recommend", "--from", "/dev/zero"][..],
+        &["history", "import", "/dev/zero"][..],
+        &["analyze", "/dev/zero"][..],
+    ] {
+        env.cmd()
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("not a regular file"));
+    }
+    // Old Mac line endings: three answers, not one.
+    let file = env.write("cr.txt", "t\rt\rt\r");
+    let out = env
+        .cmd()
+        .args([
+            "take",
+            "--no-history",
+            "--mode",
+            "fixed",
+            "--area",
+            "adapt",
+            "--count",
+            "3",
+            "--seed",
+            "1",
+            "--json",
+            "--answers",
+        ])
+        .arg(&file)
+        .arg("--bank")
+        .arg(fixture("good/adaptive.ron"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = json(&out.stdout);
+    assert_eq!(r["ended"], "completed");
+    assert_eq!(r["score"], 1.0);
+}

@@ -116,11 +116,7 @@ pub fn recommend(args: cli::RecommendArgs, data: &DataArgs) -> Result<ExitCode, 
         Some(from) => {
             let name = from.display().to_string();
             let text = if from.as_os_str() == "-" {
-                let mut s = String::new();
-                io::Read::read_to_string(&mut io::stdin(), &mut s).map_err(|e| {
-                    Failure::Usage(format!("cannot read the result from stdin: {e}"))
-                })?;
-                s
+                crate::read_bounded(io::stdin(), "the result on stdin")?
             } else {
                 read_text(from)?
             };

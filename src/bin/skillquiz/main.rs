@@ -240,18 +240,32 @@ fn stdout_theme() -> Theme {
 
 /// Reads a text file given on the command line (GIFT, results), refusing huge and non-UTF-8
 /// files with a usage error (exit 2).
+/// Only a regular file is read (a device like `/dev/zero` or a FIFO is refused), and
+/// never more than the limit, whatever its metadata says.
 pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
     let name = path.display();
     let meta =
         std::fs::metadata(path).map_err(|e| Failure::Usage(format!("cannot read {name}: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
+    if !meta.is_file() {
         return Err(Failure::Usage(format!(
-            "{name} is {} bytes, more than the {MAX_FILE_BYTES}-byte limit",
-            meta.len()
+            "{name} is not a regular file; give a file's path"
         )));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| Failure::Usage(format!("cannot read {name}: {e}")))?;
+    let file = std::fs::File::open(path)
+        .map_err(|e| Failure::Usage(format!("cannot read {name}: {e}")))?;
+    read_bounded(file, &name.to_string())
+}
+
+/// Reads at most `MAX_FILE_BYTES` of text from `input` (a file or stdin).
+pub(crate) fn read_bounded(input: impl io::Read, name: &str) -> Result<String, Failure> {
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(&mut input.take(MAX_FILE_BYTES + 1), &mut bytes)
+        .map_err(|e| Failure::Usage(format!("cannot read {name}: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Failure::Usage(format!(
+            "{name} is more than the {MAX_FILE_BYTES}-byte limit"
+        )));
+    }
     String::from_utf8(bytes).map_err(|e| {
         Failure::Usage(format!(
             "{name}: not UTF-8 text (first bad byte at offset {}); save it as UTF-8",

@@ -66,6 +66,65 @@ static IN_QUIZ: AtomicBool = AtomicBool::new(false);
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static INTERRUPTS: Mutex<Option<SyncSender<Input>>> = Mutex::new(None);
 
+/// The longest answer line accepted, in bytes (an answer is a letter, a number or a
+/// short phrase; this bounds the memory an endless line, such as `/dev/zero`, can take).
+pub const MAX_LINE_BYTES: usize = 4096;
+
+/// One line of `input` without its ending (`\n`, `\r\n` or a lone `\r`), at most `max`
+/// bytes; `None` at the end of input. A longer line is an error naming the limit, and
+/// invalid UTF-8 is an error too.
+pub fn read_line_bounded(input: &mut dyn BufRead, max: usize) -> std::io::Result<Option<String>> {
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut saw_any = false;
+    loop {
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            break;
+        }
+        saw_any = true;
+        if let Some(i) = buf.iter().position(|&b| b == b'\n' || b == b'\r') {
+            bytes.extend_from_slice(&buf[..i]);
+            let cr = buf[i] == b'\r';
+            input.consume(i + 1);
+            if cr {
+                // \r\n is one ending.
+                let next = input.fill_buf()?;
+                if next.first() == Some(&b'\n') {
+                    input.consume(1);
+                }
+            }
+            return finish(bytes, max).map(Some);
+        }
+        let n = buf.len();
+        bytes.extend_from_slice(buf);
+        input.consume(n);
+        if bytes.len() > max {
+            return finish(bytes, max).map(Some);
+        }
+    }
+    if saw_any {
+        finish(bytes, max).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+fn finish(bytes: Vec<u8>, max: usize) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind};
+    if bytes.len() > max {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!("an answer line is longer than {max} bytes"),
+        ));
+    }
+    String::from_utf8(bytes)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|_| Error::new(ErrorKind::InvalidData, "stream did not contain valid UTF-8"))
+}
+
 /// Lines read ahead at most: a huge answers file is not read into memory.
 const READ_AHEAD: usize = 64;
 
@@ -143,10 +202,9 @@ impl Lines {
         }
         std::thread::spawn(move || {
             loop {
-                let mut line = String::new();
-                let msg = match input.read_line(&mut line) {
-                    Ok(0) => Input::End,
-                    Ok(_) => Input::Line(line),
+                let msg = match read_line_bounded(&mut *input, MAX_LINE_BYTES) {
+                    Ok(None) => Input::End,
+                    Ok(Some(line)) => Input::Line(line),
                     Err(e) => Input::Failed(e),
                 };
                 let last = !matches!(msg, Input::Line(_));
