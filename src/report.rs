@@ -247,7 +247,7 @@ pub enum ResultError {
     )]
     TooNew {
         file: String,
-        found: u32,
+        found: u64,
         supported: u32,
     },
     #[error("{file}: question `{id}` is not in the loaded banks; pass its bank with --bank")]
@@ -393,7 +393,7 @@ impl QuizResult {
         {
             return Err(ResultError::TooNew {
                 file: file.into(),
-                found: found as u32,
+                found,
                 supported: RESULT_FORMAT_VERSION,
             });
         }
@@ -403,15 +403,59 @@ impl QuizResult {
         })
     }
 
+    /// The same result with every answer graded again against `catalog`: a saved file's
+    /// `score`, `correct`, `graded`, `topic` and `area` are never believed (they may have
+    /// been edited). A question asked twice, a display order that is not one of the
+    /// question's choices, or a question the catalog does not know is an error.
+    pub fn regraded(&self, catalog: &Catalog, file: &str) -> Result<QuizResult, ResultError> {
+        let mut out = self.clone();
+        let mut seen = std::collections::HashSet::new();
+        for q in &mut out.questions {
+            let r = &q.response;
+            let Some(question) = catalog.question(&r.id) else {
+                return Err(ResultError::UnknownQuestion {
+                    file: file.into(),
+                    id: r.id.clone(),
+                });
+            };
+            if !seen.insert(r.id.clone()) {
+                return Err(ResultError::Malformed {
+                    file: file.into(),
+                    reason: format!("question `{}` is answered more than once", r.id),
+                });
+            }
+            let n = question.kind.choices().map_or(0, <[_]>::len);
+            let mut sorted = r.order.clone();
+            sorted.sort_unstable();
+            if !r.order.is_empty() && sorted != (0..n).collect::<Vec<_>>() {
+                return Err(ResultError::Malformed {
+                    file: file.into(),
+                    reason: format!("the choice order of `{}` is not one of its choices", r.id),
+                });
+            }
+            if r.certainty.is_some_and(|c| !(1..=3).contains(&c)) {
+                return Err(ResultError::Malformed {
+                    file: file.into(),
+                    reason: format!("the certainty of `{}` is not 1, 2 or 3", r.id),
+                });
+            }
+            let mut again =
+                crate::quiz::response_of(question, r.answer.clone(), &r.order, r.seconds.max(0.0));
+            again.certainty = r.certainty;
+            q.skipped = again.skipped();
+            q.response = again;
+        }
+        Ok(out)
+    }
+
     /// Re-scores the saved answers against `catalog` (for `recommend --from`).
     pub fn rescore(&self, catalog: &Catalog, file: &str) -> Result<QuizResult, ResultError> {
-        let responses: Vec<Response> = self.questions.iter().map(|q| q.response.clone()).collect();
-        if let Some(r) = responses.iter().find(|r| catalog.question(&r.id).is_none()) {
-            return Err(ResultError::UnknownQuestion {
-                file: file.into(),
-                id: r.id.clone(),
-            });
-        }
+        let regraded = self.regraded(catalog, file)?;
+        let responses: Vec<Response> = regraded
+            .questions
+            .iter()
+            .map(|q| q.response.clone())
+            .collect();
         // Each answer at the time it was given, read when the attempt ended.
         let times: Vec<Option<i64>> = self.questions.iter().map(|q| q.answered_at).collect();
         let end = self

@@ -1461,3 +1461,90 @@ fn endless_and_odd_inputs_are_refused_or_read_right() {
     assert_eq!(r["ended"], "completed");
     assert_eq!(r["score"], 1.0);
 }
+
+/// A saved result is evidence only through its answers: edited scores are graded again,
+/// and impossible files are refused.
+#[test]
+fn a_forged_result_is_graded_again_not_believed() {
+    let env = Env::new();
+    let out = kinds_take(&env)
+        .arg("--answers")
+        .arg(env.write("skips.txt", "\n\n\n\n\n\n"))
+        .output()
+        .unwrap();
+    let mut r = json(&out.stdout);
+    assert_eq!(r["score"], 0.0);
+    for q in r["questions"].as_array_mut().unwrap() {
+        q["score"] = serde_json::json!(1.0);
+        q["correct"] = serde_json::json!(true);
+        q["topic"] = serde_json::json!("maths.probability");
+    }
+    let forged = env.write("forged.json", serde_json::to_string(&r).unwrap());
+    let again = env
+        .cmd()
+        .args(["recommend", "--json", "--from"])
+        .arg(&forged)
+        .arg("--bank")
+        .arg(fixture("good/kinds.ron"))
+        .output()
+        .unwrap();
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let v = json(&again.stdout);
+    assert_eq!(v["score"], 0.0, "six skips stay six skips");
+    assert!(
+        strings(&v, "questions", "topic")
+            .iter()
+            .all(|t| t.starts_with("demo."))
+    );
+    // The same question twice, and an absurd version, are refused clearly.
+    let mut dup = r.clone();
+    let first = dup["questions"][0].clone();
+    dup["questions"].as_array_mut().unwrap().push(first);
+    let dup_file = env.write("dup.json", serde_json::to_string(&dup).unwrap());
+    env.cmd()
+        .args(["recommend", "--from"])
+        .arg(&dup_file)
+        .arg("--bank")
+        .arg(fixture("good/kinds.ron"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("answered more than once"));
+    let mut newer = r.clone();
+    newer["format_version"] = serde_json::json!(4_294_967_297u64);
+    let newer_file = env.write("newer.json", serde_json::to_string(&newer).unwrap());
+    env.cmd()
+        .args(["recommend", "--from"])
+        .arg(&newer_file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("format_version 4294967297"));
+}
+
+#[test]
+fn banks_cannot_hold_more_choices_than_letters_or_absurd_parameters() {
+    let env = Env::new();
+    let choices: Vec<String> = (0..27).map(|i| format!("(text: \"option {i}\")")).collect();
+    let bank = env.write(
+        "wide.ron",
+        format!(
+            r#"(format_version: 1, name: "wide", version: "1", questions: [
+    (id: "maths.wide", topic: "maths.probability", difficulty: Easy, prompt: "Pick one.",
+     kind: SingleChoice(choices: [{}], answer: 26), explanation: "The last."),
+    (id: "maths.extreme", topic: "maths.probability", difficulty: Easy, prompt: "Is it?",
+     kind: TrueFalse(answer: true), explanation: "Yes.", params: (a: 1.0, b: 1e308, c: 0.0)),
+])"#,
+            choices.join(", ")
+        ),
+    );
+    env.cmd()
+        .arg("validate")
+        .arg(&bank)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("at most 26 choices"))
+        .stderr(predicate::str::contains("bad-params"));
+}

@@ -108,6 +108,8 @@ pub enum Problem {
     EmptyPrompt,
     #[error("a choice question needs at least 2 choices, this one has {count}")]
     TooFewChoices { count: usize },
+    #[error("a choice question may have at most 26 choices (A to Z), this one has {count}")]
+    TooManyChoices { count: usize },
     #[error("choice {index} has empty text")]
     EmptyChoice { index: usize },
     #[error("choices {first} and {second} have the same text")]
@@ -170,6 +172,7 @@ impl Problem {
             NotFinite { .. } => "not-finite",
             EmptyPrompt => "empty-prompt",
             TooFewChoices { .. } => "too-few-choices",
+            TooManyChoices { .. } => "too-many-choices",
             EmptyChoice { .. } => "empty-choice",
             DuplicateChoice { .. } => "duplicate-choice",
             NoAcceptedAnswer => "no-accepted-answer",
@@ -238,13 +241,16 @@ impl Problem {
             NotFinite { .. } => "write an ordinary number such as 0.5".into(),
             EmptyPrompt => "write the question the learner should answer".into(),
             TooFewChoices { .. } => "add choices, or use TrueFalse or ShortText".into(),
+            TooManyChoices { .. } => {
+                "split the question, or ask for a short answer (ShortText) instead".into()
+            }
             EmptyChoice { .. } => "write the choice's text or remove it".into(),
             DuplicateChoice { .. } => "make every choice different".into(),
             NoAcceptedAnswer => "list at least one answer in `accepted: [...]`".into(),
             NotHttps { .. } => "link to the https:// address of the page".into(),
             BadStep { .. } => "use a step from `skillquiz roadmap`".into(),
             BadParams { .. } => {
-                "use a > 0, a finite b and c from 0 up to (not including) 1, or drop `params`".into()
+                "use 0 < a ≤ 10, -10 ≤ b ≤ 10 and c from 0 up to (not including) 1, or drop `params`".into()
             }
             ControlCharacter { .. } => {
                 "remove it: terminal control characters could garble a learner's screen".into()

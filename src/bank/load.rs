@@ -638,6 +638,15 @@ impl Checker {
                 Problem::TooFewChoices { count: raw.len() },
             );
         }
+        if raw.len() > crate::bank::model::MAX_CHOICES {
+            self.push(
+                src,
+                loc,
+                at,
+                id,
+                Problem::TooManyChoices { count: raw.len() },
+            );
+        }
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut out = Vec::with_capacity(raw.len());
         for (i, c) in raw.iter().enumerate() {

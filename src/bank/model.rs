@@ -142,10 +142,25 @@ pub struct ItemParams {
     pub c: f64,
 }
 
+/// The largest discrimination a bank may give.
+pub const MAX_DISCRIMINATION: f64 = 10.0;
+/// The largest difficulty, in absolute value, a bank may give (logits).
+pub const MAX_DIFFICULTY: f64 = 10.0;
+/// The most choices a question may have: one per letter the prompt can take.
+pub const MAX_CHOICES: usize = 26;
+
 impl ItemParams {
-    /// Builds parameters, or `None` when they are outside their valid ranges.
+    /// Builds parameters, or `None` when they are outside their valid ranges:
+    /// 0 < a ≤ [`MAX_DISCRIMINATION`], |b| ≤ [`MAX_DIFFICULTY`], 0 ≤ c < 1. (Calibrated
+    /// items lie well inside; values far outside make every likelihood on the ability grid
+    /// vanish, and the estimate with it.)
     pub fn new(a: f64, b: f64, c: f64) -> Option<Self> {
-        let ok = a.is_finite() && a > 0.0 && b.is_finite() && (0.0..1.0).contains(&c);
+        let ok = a.is_finite()
+            && a > 0.0
+            && a <= MAX_DISCRIMINATION
+            && b.is_finite()
+            && b.abs() <= MAX_DIFFICULTY
+            && (0.0..1.0).contains(&c);
         ok.then_some(ItemParams { a, b, c })
     }
 }

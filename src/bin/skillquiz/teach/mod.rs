@@ -370,6 +370,13 @@ pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode, Failure> {
             let text = crate::read_text(&f)?;
             let r = skillquiz::QuizResult::from_json(&name, &text)
                 .map_err(|e| Failure::Usage(e.to_string()))?;
+            // Scores are graded again from the answers, never taken from the file; a
+            // question the banks do not know is left for analyze to report with the banks.
+            let r = match r.regraded(&cat, &name) {
+                Ok(r) => r,
+                Err(skillquiz::ResultError::UnknownQuestion { .. }) => r,
+                Err(e) => return Err(Failure::Usage(e.to_string())),
+            };
             results.push((name, r));
         }
     }
