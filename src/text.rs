@@ -17,6 +17,16 @@ pub fn is_unsafe_char(c: char) -> bool {
     (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
         || ('\u{202A}'..='\u{202E}').contains(&c)
         || ('\u{2066}'..='\u{2069}').contains(&c)
+        || is_invisible(c)
+}
+
+/// Characters that show nothing but change a text: zero-width spaces and joiners and
+/// direction marks (U+200B–U+200F), the word joiner (U+2060), the byte-order mark used
+/// inside a text (U+FEFF), the soft hyphen, the line and paragraph separators (U+2028–9),
+/// interlinear annotation marks (U+FFF9–U+FFFB) and tag characters (U+E0000–U+E007F).
+/// Three choices that all read "Blue" could otherwise pass as different.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{2028}' | '\u{2029}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
 }
 
 #[cfg(test)]

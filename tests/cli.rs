@@ -1548,3 +1548,58 @@ fn banks_cannot_hold_more_choices_than_letters_or_absurd_parameters() {
         .stderr(predicate::str::contains("at most 26 choices"))
         .stderr(predicate::str::contains("bad-params"));
 }
+
+/// Escape sequences typed or piped to the prompt never reach the screen or the JSON, and
+/// a URL with one in it does not validate.
+#[test]
+fn escape_sequences_never_pass_through() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "take",
+            "--no-history",
+            "--mode",
+            "fixed",
+            "--area",
+            "demo",
+            "--seed",
+            "11",
+            "--json",
+            "--bank",
+        ])
+        .arg(fixture("good/kinds.ron"))
+        .write_stdin("\u{1b}]0;PWNED\u{7}\n\u{1b}[2J\u{1b}[31m\nq\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        !out.stderr.contains(&0x1b),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.stdout.contains(&0x1b));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("control or invisible character"));
+    // C1 controls (U+0080–U+009F) in a typed short answer are refused as well.
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{9b}'));
+    let bank = env.write(
+        "osc.ron",
+        "(format_version: 1, name: \"osc\", version: \"1\", topics: [(id: \"maths.osc\", title: \"OSC\", step: 1, resources: [(title: \"Link\", url: \"https://example.org/\\u{1b}]8;;https://evil.example\\u{7}x\", kind: Docs)])], questions: [])",
+    );
+    env.cmd()
+        .arg("validate")
+        .arg(&bank)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("resource url"));
+    let blue = env.write(
+        "blue.ron",
+        "(format_version: 1, name: \"blue\", version: \"1\", questions: [(id: \"maths.blue\", topic: \"maths.probability\", difficulty: Easy, prompt: \"Which?\", kind: SingleChoice(choices: [(text: \"Blue\"), (text: \"Bl\\u{200B}ue\")], answer: 0), explanation: \"Blue.\")])",
+    );
+    env.cmd()
+        .arg("validate")
+        .arg(&blue)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("(U+200B)"));
+}

@@ -122,7 +122,7 @@ pub enum Problem {
     BadStep { step: u8 },
     #[error("item parameters out of range: {reason}")]
     BadParams { reason: String },
-    #[error("{field} contains a control character (U+{code:04X})")]
+    #[error("{field} contains a control or invisible character (U+{code:04X})")]
     ControlCharacter { field: &'static str, code: u32 },
     #[error("{field} is empty")]
     EmptyField { field: &'static str },

@@ -298,9 +298,13 @@ impl Checker {
         r: &RawResource,
     ) -> Resource {
         let at = loc.find_quoted(&r.url, from).unwrap_or(from);
-        let https = r.url.starts_with("https://")
-            && r.url.len() > "https://".len()
-            && !r.url.contains(char::is_whitespace);
+        // A real https URL with a host, parsed as browsers do (the url crate), and no
+        // control or invisible character anywhere in it (an OSC 8 or 52 sequence, say).
+        self.text(src, loc, at, q, "resource url", &r.url);
+        let https = !r.url.contains(char::is_whitespace)
+            && url::Url::parse(&r.url).is_ok_and(|u| {
+                u.scheme() == "https" && u.host_str().is_some_and(|h| !h.is_empty())
+            });
         if !https {
             self.push(src, loc, at, q, Problem::NotHttps { url: r.url.clone() });
         }

@@ -39,6 +39,13 @@ pub fn parse_answer(
     if s.is_empty() {
         return err("no answer given".into(), hint(question, order));
     }
+    // Never kept (nor shown again, nor written to JSON): an answer is plain text.
+    if s.chars().any(crate::text::is_unsafe_char) {
+        return err(
+            "the answer holds a control or invisible character".into(),
+            hint(question, order),
+        );
+    }
     match &question.kind {
         Kind::SingleChoice { .. } => {
             let t = s.trim_end_matches([')', '.']).trim_start_matches('(');
