@@ -1603,3 +1603,61 @@ fn escape_sequences_never_pass_through() {
         .code(3)
         .stderr(predicate::str::contains("(U+200B)"));
 }
+
+/// Writes never replace an input bank or a device, a FIFO is never read as a bank, and a
+/// huge simulation is refused up front.
+#[test]
+fn outputs_and_inputs_that_are_not_what_they_seem() {
+    let env = Env::new();
+    let bank = env.write(
+        "mine.ron",
+        std::fs::read_to_string(fixture("good/kinds.ron")).unwrap(),
+    );
+    let before = std::fs::read(&bank).unwrap();
+    env.cmd()
+        .args(["export", "gift"])
+        .arg(&bank)
+        .arg("--out")
+        .arg(&bank)
+        .arg("--force")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is an input bank"));
+    assert_eq!(std::fs::read(&bank).unwrap(), before);
+    let fifo = env.dir.path().join("pipe.ron");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    env.cmd()
+        .args(["export", "gift"])
+        .arg(&bank)
+        .arg("--out")
+        .arg(&fifo)
+        .arg("--force")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a regular file"));
+    // As a bank, and inside a bank folder: refused or skipped, never waited on.
+    env.cmd()
+        .args(["validate"])
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("not a regular file"));
+    env.cmd()
+        .args(["validate"])
+        .arg(env.dir.path())
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .success();
+    env.cmd()
+        .args(["simulate", "--simulees", "1000000000000"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("more than 10000000"));
+}

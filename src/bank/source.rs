@@ -116,8 +116,14 @@ pub fn ron_files(path: &Path) -> Result<Vec<PathBuf>, Box<Diagnostic>> {
         })
     };
     let meta = std::fs::metadata(path).map_err(|e| err(Problem::Unreadable(e.to_string())))?;
-    if !meta.is_dir() {
+    if meta.is_file() {
         return Ok(vec![path.to_path_buf()]);
+    }
+    if !meta.is_dir() {
+        // A FIFO would block forever, a device read for ever.
+        return Err(err(Problem::Unreadable(
+            "not a regular file or a folder".into(),
+        )));
     }
     let mut out = Vec::new();
     let mut stack = vec![(path.to_path_buf(), 0usize)];
@@ -126,10 +132,13 @@ pub fn ron_files(path: &Path) -> Result<Vec<PathBuf>, Box<Diagnostic>> {
             std::fs::read_dir(&dir).map_err(|e| err(Problem::Unreadable(e.to_string())))?;
         for entry in entries.flatten() {
             let p = entry.path();
-            let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+            // Follows links to files and folders, but reads only regular files.
+            let meta = std::fs::metadata(&p);
+            let is_dir = meta.as_ref().is_ok_and(|m| m.is_dir());
+            let is_file = meta.as_ref().is_ok_and(|m| m.is_file());
             if is_dir && depth < 8 {
                 stack.push((p, depth + 1));
-            } else if p.extension().is_some_and(|e| e == "ron") {
+            } else if is_file && p.extension().is_some_and(|e| e == "ron") {
                 out.push(p);
             }
         }

@@ -53,6 +53,16 @@ pub fn write_atomic(path: &Path, contents: &[u8], overwrite: bool) -> io::Result
             format!("{} already exists", path.display()),
         ));
     }
+    // Replacing a device or a FIFO with a regular file (`--out /dev/null --force` as
+    // root) is never what was meant.
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} exists and is not a regular file", path.display()),
+        ));
+    }
     let mut tmp = tempfile::Builder::new()
         .prefix(".skillquiz-")
         .suffix(".tmp")

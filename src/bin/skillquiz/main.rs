@@ -290,7 +290,18 @@ fn source_line(file: &str, line: usize) -> Option<String> {
     } else if let Some((_, t)) = BUILTIN_BANKS.iter().find(|(n, _)| builtin(n) == file) {
         t.to_string()
     } else {
-        let bytes = std::fs::read(Path::new(file)).ok()?;
+        // Only a regular file, and only as much as a bank may hold: a diagnostic about a
+        // FIFO or a device must not wait on it or read it for ever.
+        let path = Path::new(file);
+        if !std::fs::metadata(path).ok()?.is_file() {
+            return None;
+        }
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(
+            &mut io::Read::take(std::fs::File::open(path).ok()?, MAX_FILE_BYTES),
+            &mut bytes,
+        )
+        .ok()?;
         String::from_utf8_lossy(&bytes).into_owned()
     };
     Some(Locator::new(&text).line_text(line).to_string())

@@ -175,7 +175,15 @@ fn sim_bank(args: &SimulateArgs) -> Result<(SimBank, String), Failure> {
     Ok((bank, "question banks".into()))
 }
 
+/// The most simulees one run takes (each costs memory for its test).
+const MAX_SIMULEES: usize = 10_000_000;
+
 fn simulees(args: &SimulateArgs) -> Result<Simulees, Failure> {
+    if let Some(n) = args.simulees.filter(|&n| n > MAX_SIMULEES) {
+        return Err(input(format!(
+            "--simulees {n} is more than {MAX_SIMULEES}; run several simulations with other --seed values instead"
+        )));
+    }
     let mut thetas = match &args.thetas_csv {
         Some(path) => {
             let name = path.display().to_string();

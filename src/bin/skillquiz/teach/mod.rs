@@ -316,6 +316,19 @@ pub fn export(cmd: ExportCommand) -> Result<ExitCode, Failure> {
         )));
     }
     let ex = export_gift(&questions, &cat);
+    // GIFT keeps less than a bank: never write it over the bank it came from.
+    let same = |a: &Path, b: &Path| {
+        std::fs::canonicalize(a)
+            .ok()
+            .zip(std::fs::canonicalize(b).ok())
+            .is_some_and(|(x, y)| x == y)
+    };
+    if same(&args.out, &args.bank_file) || args.bank.banks.iter().any(|b| same(&args.out, b)) {
+        return Err(Failure::Usage(format!(
+            "--out {} is an input bank; GIFT keeps less than a bank, so write it elsewhere",
+            args.out.display()
+        )));
+    }
     write_new(&args.out, ex.text.as_bytes(), args.force)?;
     write!(
         io::stdout(),
