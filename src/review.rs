@@ -23,6 +23,12 @@ pub const FIRST_DELAY: i64 = 86_400;
 
 const DAY: f64 = 86_400.0;
 
+/// The last second of the UTC day of `now`: a card is due on a day, not at a minute, so
+/// everything due today can be reviewed now.
+pub fn end_of_day(now: i64) -> i64 {
+    now.div_euclid(86_400) * 86_400 + 86_399
+}
+
 /// How a review went, in FSRS's four grades.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

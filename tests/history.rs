@@ -714,7 +714,7 @@ fn missed_questions_are_reviewed_on_a_spaced_schedule() {
         .arg("review")
         .assert()
         .success()
-        .stdout(predicate::str::contains("Nothing is due for review now"))
+        .stdout(predicate::str::contains("Nothing is due for review today"))
         .stdout(predicate::str::contains("4 questions come up tomorrow"));
     let before = Store::open(&db(&env)).unwrap().totals().unwrap();
     // Day 2: all four right (every statement of the fixture is true).
@@ -752,7 +752,7 @@ fn missed_questions_are_reviewed_on_a_spaced_schedule() {
         .args(["review", "--due"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("0 questions due for review now"));
+        .stdout(predicate::str::contains("0 questions due for review today"));
     // Right and sure (certainty 3) is Easy.
     let out = env
         .cmd()

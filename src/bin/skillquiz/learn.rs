@@ -146,7 +146,7 @@ pub fn recommend(args: cli::RecommendArgs, data: &DataArgs) -> Result<ExitCode, 
                 },
                 &learner,
             );
-            let (due_now, next) = store.review_counts(now)?;
+            let (due_now, next) = store.review_counts(skillquiz::review::end_of_day(now))?;
             r.review = Some(skillquiz::ReviewDue {
                 due_now,
                 next_due_at: next.map(|n| n.0),

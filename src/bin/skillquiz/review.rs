@@ -96,7 +96,7 @@ pub fn run(args: ReviewArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
     let now = clock.now();
     let store = learn::open_store(data)?;
     if args.due {
-        let (due, next) = store.review_counts(now)?;
+        let (due, next) = store.review_counts(skillquiz::review::end_of_day(now))?;
         let mut out = io::stdout().lock();
         if args.json {
             write_json(
@@ -110,14 +110,14 @@ pub fn run(args: ReviewArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
         } else {
             writeln!(
                 out,
-                "{} due for review now; {}.",
+                "{} due for review today; {}.",
                 render::count(due, "question", "questions"),
                 next_words(now, next)
             )?;
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let cards = store.due_cards(now, args.limit)?;
+    let cards = store.due_cards(skillquiz::review::end_of_day(now), args.limit)?;
     let catalog = load(&args.bank)?;
     let seed = args
         .seed
@@ -128,7 +128,7 @@ pub fn run(args: ReviewArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
         .filter(|c| !session.unknown.contains(&c.question))
         .collect();
     if session.is_empty() {
-        let (_, next) = store.review_counts(now)?;
+        let (_, next) = store.review_counts(skillquiz::review::end_of_day(now))?;
         let mut out = io::stdout().lock();
         if args.json {
             write_json(
@@ -144,7 +144,7 @@ pub fn run(args: ReviewArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
         } else {
             writeln!(
                 out,
-                "Nothing is due for review now; {}.",
+                "Nothing is due for review today; {}.",
                 next_words(now, next)
             )?;
             if next.is_none() {
@@ -260,7 +260,7 @@ pub fn run(args: ReviewArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
     drop(running);
     result?;
     let now = clock.now();
-    let (due, next) = store.review_counts(now)?;
+    let (due, next) = store.review_counts(skillquiz::review::end_of_day(now))?;
     let mut out = io::stdout().lock();
     if args.json {
         write_json(
@@ -303,13 +303,19 @@ pub fn run(args: ReviewArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
         if args.answers.is_some()
             && !r.correct
             && let Some(q) = catalog.question(&r.id)
-            && !q.explanation.is_empty()
         {
-            writeln!(
-                out,
-                "{}",
-                t.dim(&render::wrap(&q.explanation, render::width(), "      "))
-            )?;
+            if let Some(code) = &q.code {
+                for line in render::clean(code).lines() {
+                    writeln!(out, "      {} {}", t.dim("│"), t.accent(line))?;
+                }
+            }
+            if !q.explanation.is_empty() {
+                writeln!(
+                    out,
+                    "{}",
+                    t.dim(&render::wrap(&q.explanation, render::width(), "      "))
+                )?;
+            }
         }
     }
     writeln!(
@@ -317,7 +323,7 @@ pub fn run(args: ReviewArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
         "{}",
         render::wrap(
             &format!(
-                "{} still due now; {}. Reviews do not change your ability estimates: a question seen again measures your memory of it, not the area.",
+                "{} still due today; {}. Reviews do not change your ability estimates: a question seen again measures your memory of it, not the area.",
                 render::count(due, "question", "questions"),
                 next_words(now, next)
             ),

@@ -257,7 +257,7 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
         for (q, r) in result.questions.iter_mut().zip(&recorded) {
             q.answered_at = Some(r.answered_at);
         }
-        let (due_now, next) = store.review_counts(now)?;
+        let (due_now, next) = store.review_counts(skillquiz::review::end_of_day(now))?;
         result.review = Some(skillquiz::ReviewDue {
             due_now,
             next_due_at: next.map(|n| n.0),
