@@ -109,6 +109,22 @@ pub fn learner(store: &Store, catalog: &Catalog, now: i64) -> Result<Learner, Fa
     })
 }
 
+/// What the history knows, as a result without a quiz of its own (for `recommend` and
+/// the HTML progress page).
+fn standing_result(cat: &Catalog, learner: &Learner) -> QuizResult {
+    QuizResult::new(
+        cat,
+        &[],
+        AttemptFacts {
+            seed: 0,
+            mode: skillquiz::Mode::Adaptive,
+            ended: skillquiz::Ended::Completed,
+            asked: 0,
+        },
+        learner,
+    )
+}
+
 /// `recommend` without `--from`: the plan from the history.
 pub fn recommend(args: cli::RecommendArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
     let cat = load(&args.bank)?;
@@ -135,17 +151,7 @@ pub fn recommend(args: cli::RecommendArgs, data: &DataArgs) -> Result<ExitCode, 
                     "no quizzes in the history yet: take one with `skillquiz take`, or pass --from RESULT.json".into(),
                 ));
             }
-            let mut r = QuizResult::new(
-                &cat,
-                &[],
-                AttemptFacts {
-                    seed: 0,
-                    mode: skillquiz::Mode::Adaptive,
-                    ended: skillquiz::Ended::Completed,
-                    asked: 0,
-                },
-                &learner,
-            );
+            let mut r = standing_result(&cat, &learner);
             let (due_now, next) = store.review_counts(skillquiz::review::end_of_day(now))?;
             r.review = Some(skillquiz::ReviewDue {
                 due_now,
@@ -615,19 +621,7 @@ pub fn progress(args: cli::ProgressArgs, data: &DataArgs) -> Result<ExitCode, Fa
     let p = compute_progress(&store, &cat, args.json || args.html.is_some())?;
     if let Some(path) = &args.html {
         let learner = learner(&store, &cat, Clock::from_env()?.now())?;
-        let standing = (learner.attempts > 0).then(|| {
-            QuizResult::new(
-                &cat,
-                &[],
-                AttemptFacts {
-                    seed: 0,
-                    mode: skillquiz::Mode::Adaptive,
-                    ended: skillquiz::Ended::Completed,
-                    asked: 0,
-                },
-                &learner,
-            )
-        });
+        let standing = (learner.attempts > 0).then(|| standing_result(&cat, &learner));
         crate::write_html(path, args.force, standing.as_ref(), Some(&p))?;
     }
     let mut out = io::stdout().lock();

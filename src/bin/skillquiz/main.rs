@@ -36,6 +36,33 @@ enum Failure {
     History(skillquiz::history::HistoryError),
 }
 
+impl From<prompt::ScriptError> for Failure {
+    fn from(e: prompt::ScriptError) -> Self {
+        match e {
+            prompt::ScriptError::Bad(b) => Failure::Usage(format!(
+                "{}:{}: answer `{}` does not fit question `{}`: {}; {}",
+                b.source, b.line, b.text, b.question, b.reason, b.hint
+            )),
+            prompt::ScriptError::Io { source, err } => {
+                Failure::Usage(format!("cannot read answers from {source}: {err}"))
+            }
+            prompt::ScriptError::Record(e) => Failure::History(e),
+        }
+    }
+}
+
+impl From<prompt::PromptError> for Failure {
+    fn from(e: prompt::PromptError) -> Self {
+        match e {
+            prompt::PromptError::Input(e) => {
+                Failure::Usage(format!("cannot read answers from stdin: {e}"))
+            }
+            prompt::PromptError::Io(e) => Failure::Output(e),
+            prompt::PromptError::Record(e) => Failure::History(e),
+        }
+    }
+}
+
 impl From<skillquiz::history::HistoryError> for Failure {
     fn from(e: skillquiz::history::HistoryError) -> Self {
         Failure::History(e)

@@ -226,6 +226,25 @@ impl Lines {
     }
 }
 
+/// Where answers come from: `--answers FILE`, `--answers -` (stdin), or the person: a
+/// line editor at a terminal, plain lines from a pipe.
+pub fn answer_lines(
+    answers: Option<&std::path::Path>,
+    stdin_is_terminal: bool,
+) -> Result<Lines, crate::Failure> {
+    Ok(match answers {
+        None if stdin_is_terminal => Lines::editor().unwrap_or_else(Lines::stdin),
+        None => Lines::stdin(),
+        Some(p) if p.as_os_str() == "-" => Lines::stdin(),
+        Some(p) => {
+            let f = std::fs::File::open(p).map_err(|e| {
+                crate::Failure::Usage(format!("cannot read answers file {}: {e}", p.display()))
+            })?;
+            Lines::reader(Box::new(std::io::BufReader::new(f)))
+        }
+    })
+}
+
 /// Installs the Ctrl-C handler (once, at start).
 pub fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| {

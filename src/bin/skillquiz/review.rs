@@ -4,7 +4,7 @@
 use super::{Failure, load, stdout_theme, write_json};
 use crate::cli::{BankArgs, DataArgs};
 use crate::learn::{self, Clock};
-use crate::prompt::{self, Lines};
+use crate::prompt;
 use crate::render::{self, Theme};
 use clap::Args;
 use serde::Serialize;
@@ -157,17 +157,7 @@ pub fn run(args: ReviewArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     let stdin_is_terminal = io::stdin().is_terminal();
-    let lines = match &args.answers {
-        None if stdin_is_terminal => Lines::editor().unwrap_or_else(Lines::stdin),
-        None => Lines::stdin(),
-        Some(p) if p.as_os_str() == "-" => Lines::stdin(),
-        Some(p) => {
-            let f = std::fs::File::open(p).map_err(|e| {
-                Failure::Usage(format!("cannot read answers file {}: {e}", p.display()))
-            })?;
-            Lines::reader(Box::new(io::BufReader::new(f)))
-        }
-    };
+    let lines = prompt::answer_lines(args.answers.as_deref(), stdin_is_terminal)?;
     let mut reviewed: Vec<Reviewed> = Vec::new();
     let retention = args.retention;
     let mut record = |seq: usize, r: &skillquiz::Response| {
@@ -209,18 +199,8 @@ pub fn run(args: ReviewArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
             } else {
                 path.display().to_string()
             };
-            prompt::scripted(&mut session, &lines, &name, args.certainty, &mut record).map_err(
-                |e| match e {
-                    prompt::ScriptError::Bad(b) => Failure::Usage(format!(
-                        "{}:{}: answer `{}` does not fit question `{}`: {}; {}",
-                        b.source, b.line, b.text, b.question, b.reason, b.hint
-                    )),
-                    prompt::ScriptError::Io { source, err } => {
-                        Failure::Usage(format!("cannot read answers from {source}: {err}"))
-                    }
-                    prompt::ScriptError::Record(e) => Failure::History(e),
-                },
-            )
+            prompt::scripted(&mut session, &lines, &name, args.certainty, &mut record)
+                .map_err(Failure::from)
         }
         None => {
             let to_stderr = args.json || (stdin_is_terminal && !io::stdout().is_terminal());
@@ -248,13 +228,7 @@ pub fn run(args: ReviewArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
                 certainty: args.certainty,
             };
             prompt::interactive(&mut session, &catalog, &lines, &mut ui, &opts, &mut record)
-                .map_err(|e| match e {
-                    prompt::PromptError::Input(e) => {
-                        Failure::Usage(format!("cannot read answers from stdin: {e}"))
-                    }
-                    prompt::PromptError::Io(e) => Failure::Output(e),
-                    prompt::PromptError::Record(e) => Failure::History(e),
-                })
+                .map_err(Failure::from)
         }
     };
     drop(running);

@@ -56,18 +56,7 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
     };
     let interactive = args.answers.is_none();
     let stdin_is_terminal = io::stdin().is_terminal();
-    let lines = match &args.answers {
-        // At a terminal, a line editor; else plain lines (a pipe, a script).
-        None if stdin_is_terminal => Lines::editor().unwrap_or_else(Lines::stdin),
-        None => Lines::stdin(),
-        Some(path) if path.as_os_str() == "-" => Lines::stdin(),
-        Some(path) => {
-            let f = std::fs::File::open(path).map_err(|e| {
-                Failure::Usage(format!("cannot read answers file {}: {e}", path.display()))
-            })?;
-            Lines::reader(Box::new(io::BufReader::new(f)))
-        }
-    };
+    let lines = prompt::answer_lines(args.answers.as_deref(), stdin_is_terminal)?;
     // The attempt to continue: asked for, or offered at an interactive terminal.
     let mut resume: Option<AttemptInfo> = None;
     if let Some(store) = &store {
@@ -174,64 +163,48 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
             )
         };
     let running = prompt::QuizRunning::start();
-    let ended =
-        match &args.answers {
-            Some(path) => {
-                let name = if path.as_os_str() == "-" {
-                    "<stdin>".to_string()
-                } else {
-                    path.display().to_string()
-                };
-                prompt::scripted(&mut quiz, &lines, &name, info.spec.certainty, &mut record)
-                    .map_err(|e| match e {
-                        prompt::ScriptError::Bad(b) => Failure::Usage(format!(
-                            "{}:{}: answer `{}` does not fit question `{}`: {}; {}",
-                            b.source, b.line, b.text, b.question, b.reason, b.hint
-                        )),
-                        prompt::ScriptError::Io { source, err } => {
-                            Failure::Usage(format!("cannot read answers from {source}: {err}"))
-                        }
-                        prompt::ScriptError::Record(e) => Failure::History(e),
-                    })?
+    let ended = match &args.answers {
+        Some(path) => {
+            let name = if path.as_os_str() == "-" {
+                "<stdin>".to_string()
+            } else {
+                path.display().to_string()
+            };
+            prompt::scripted(&mut quiz, &lines, &name, info.spec.certainty, &mut record)
+                .map_err(Failure::from)?
+        }
+        None => {
+            // Questions go to stdout, or to stderr when stdout carries the JSON or is
+            // not the person's terminal (`take > report.txt`: the quiz stays visible).
+            let to_stderr = args.json || (stdin_is_terminal && !io::stdout().is_terminal());
+            let (mut ui, theme): (Box<dyn Write>, Theme) = if to_stderr {
+                (
+                    Box::new(io::stderr()),
+                    Theme::for_stream(io::stderr().is_terminal()),
+                )
+            } else {
+                (Box::new(io::stdout()), stdout_theme())
+            };
+            let show = if args.feedback == Feedback::Immediate {
+                prompt::ShowFeedback::Now
+            } else {
+                prompt::ShowFeedback::Later
+            };
+            let progress = stdin_is_terminal && io::stderr().is_terminal();
+            if replay.is_empty() {
+                write!(ui, "{}", render::intro(&theme, &quiz))?;
             }
-            None => {
-                // Questions go to stdout, or to stderr when stdout carries the JSON or is
-                // not the person's terminal (`take > report.txt`: the quiz stays visible).
-                let to_stderr = args.json || (stdin_is_terminal && !io::stdout().is_terminal());
-                let (mut ui, theme): (Box<dyn Write>, Theme) = if to_stderr {
-                    (
-                        Box::new(io::stderr()),
-                        Theme::for_stream(io::stderr().is_terminal()),
-                    )
-                } else {
-                    (Box::new(io::stdout()), stdout_theme())
-                };
-                let show = if args.feedback == Feedback::Immediate {
-                    prompt::ShowFeedback::Now
-                } else {
-                    prompt::ShowFeedback::Later
-                };
-                let progress = stdin_is_terminal && io::stderr().is_terminal();
-                if replay.is_empty() {
-                    write!(ui, "{}", render::intro(&theme, &quiz))?;
-                }
-                let opts = prompt::PromptOptions {
-                    theme,
-                    show,
-                    progress,
-                    echo: !stdin_is_terminal,
-                    certainty: info.spec.certainty,
-                };
-                prompt::interactive(&mut quiz, &catalog, &lines, &mut ui, &opts, &mut record)
-                    .map_err(|e| match e {
-                        prompt::PromptError::Input(e) => {
-                            Failure::Usage(format!("cannot read answers from stdin: {e}"))
-                        }
-                        prompt::PromptError::Io(e) => Failure::Output(e),
-                        prompt::PromptError::Record(e) => Failure::History(e),
-                    })?
-            }
-        };
+            let opts = prompt::PromptOptions {
+                theme,
+                show,
+                progress,
+                echo: !stdin_is_terminal,
+                certainty: info.spec.certainty,
+            };
+            prompt::interactive(&mut quiz, &catalog, &lines, &mut ui, &opts, &mut record)
+                .map_err(Failure::from)?
+        }
+    };
     drop(running);
     let now = clock.now();
     let learner = match &store {
