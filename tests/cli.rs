@@ -1661,3 +1661,38 @@ fn outputs_and_inputs_that_are_not_what_they_seem() {
         .code(2)
         .stderr(predicate::str::contains("more than 10000000"));
 }
+
+#[test]
+fn a_bank_folder_too_deep_is_said_not_skipped() {
+    let env = Env::new();
+    let mut deep = env.dir.path().join("banks");
+    for i in 0..10 {
+        deep = deep.join(format!("d{i}"));
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::copy(fixture("good/kinds.ron"), deep.join("kinds.ron")).unwrap();
+    env.cmd()
+        .arg("validate")
+        .arg(env.dir.path().join("banks"))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("folders deep"));
+}
+
+#[test]
+fn a_bank_folder_has_a_total_size_limit() {
+    let env = Env::new();
+    let dir = env.dir.path().join("many");
+    std::fs::create_dir(&dir).unwrap();
+    // Sparse files: nothing is written, but their sizes add up past 64 MiB.
+    for i in 0..9 {
+        let f = std::fs::File::create(dir.join(format!("b{i}.ron"))).unwrap();
+        f.set_len(8 * 1024 * 1024).unwrap();
+    }
+    env.cmd()
+        .arg("validate")
+        .arg(&dir)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("more than 67108864 bytes in all"));
+}

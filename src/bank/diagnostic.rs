@@ -61,6 +61,10 @@ pub enum Problem {
     Unreadable(String),
     #[error("no .ron files in this folder")]
     EmptyFolder,
+    #[error("{folder} is more than {depth} folders deep; banks are searched {depth} levels down")]
+    TooDeep { folder: String, depth: usize },
+    #[error("the banks in this folder are more than {limit} bytes in all")]
+    FolderTooLarge { limit: u64 },
     #[error("the file is {size} bytes, more than the {limit}-byte limit for a bank")]
     TooLarge { size: u64, limit: u64 },
     #[error("the file is not valid UTF-8 text")]
@@ -153,6 +157,8 @@ impl Problem {
         match self {
             Unreadable(_) => "unreadable",
             EmptyFolder => "empty-folder",
+            TooDeep { .. } => "too-deep",
+            FolderTooLarge { .. } => "folder-too-large",
             TooLarge { .. } => "too-large",
             InvalidUtf8 => "invalid-utf8",
             Syntax(_) => "syntax",
@@ -198,6 +204,10 @@ impl Problem {
         Some(match self {
             Unreadable(_) => "check the path and that you may read the file".into(),
             EmptyFolder => "give the folder that holds the bank files, or a bank file itself".into(),
+            TooDeep { .. } => "move the banks up, or give the deep folder itself".into(),
+            FolderTooLarge { .. } => {
+                "give fewer banks at once, or split the folder (64 MiB in all at most)".into()
+            }
             TooLarge { .. } => "split the bank into several files of fewer questions".into(),
             InvalidUtf8 => "save the file as UTF-8 (most editors have an encoding option)".into(),
             Syntax(_) => {

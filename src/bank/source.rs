@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 
 /// Bank files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// The most bank text one folder given on the command line may hold, all files together.
+pub const MAX_FOLDER_BYTES: u64 = 64 * 1024 * 1024;
+/// How deep folders are searched for banks.
+pub const MAX_FOLDER_DEPTH: usize = 8;
 /// RON nesting deeper than this is refused (a bank needs about 6 levels).
 pub const MAX_NESTING: usize = 64;
 
@@ -126,6 +130,7 @@ pub fn ron_files(path: &Path) -> Result<Vec<PathBuf>, Box<Diagnostic>> {
         )));
     }
     let mut out = Vec::new();
+    let mut total: u64 = 0;
     let mut stack = vec![(path.to_path_buf(), 0usize)];
     while let Some((dir, depth)) = stack.pop() {
         let entries =
@@ -136,9 +141,21 @@ pub fn ron_files(path: &Path) -> Result<Vec<PathBuf>, Box<Diagnostic>> {
             let meta = std::fs::metadata(&p);
             let is_dir = meta.as_ref().is_ok_and(|m| m.is_dir());
             let is_file = meta.as_ref().is_ok_and(|m| m.is_file());
-            if is_dir && depth < 8 {
+            if is_dir && depth < MAX_FOLDER_DEPTH {
                 stack.push((p, depth + 1));
+            } else if is_dir {
+                // Said, not skipped in silence.
+                return Err(err(Problem::TooDeep {
+                    folder: p.display().to_string(),
+                    depth: MAX_FOLDER_DEPTH,
+                }));
             } else if is_file && p.extension().is_some_and(|e| e == "ron") {
+                total += meta.map_or(0, |m| m.len());
+                if total > MAX_FOLDER_BYTES {
+                    return Err(err(Problem::FolderTooLarge {
+                        limit: MAX_FOLDER_BYTES,
+                    }));
+                }
                 out.push(p);
             }
         }
