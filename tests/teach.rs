@@ -947,3 +947,41 @@ fn analyze_reports_confident_answers_and_confident_misconceptions() {
     let q4 = find(&v, "questions", "id", "cls.q4");
     close(&q4["confidently_wrong"], 0.0);
 }
+
+/// Numeric ranges at the edges of f64 (near the largest number, or subnormal) import as
+/// finite keys or are refused at their GIFT line, never as NaN or infinity.
+#[test]
+fn gift_numbers_at_the_edges_of_the_range_stay_finite() {
+    let dir = tempfile::tempdir().unwrap();
+    let gift = dir.path().join("edge.gift");
+    std::fs::write(
+        &gift,
+        "::big:: Huge range? {#1e308..1.7e308}\n\n::tiny:: Tiny range? {#1e-320..3e-320}\n\n::wide:: Over the top {#=1.7e308:1e308 =1.6e308:1e308}\n",
+    )
+    .unwrap();
+    let out = sq(dir.path())
+        .args(["import", "gift"])
+        .arg(&gift)
+        .args([
+            "--area",
+            "edge",
+            "--step",
+            "1",
+            "--out",
+            "edge.ron",
+            "--skip-invalid",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("edge.gift:5: error"), "{err}");
+    assert!(err.contains("out of the range of numbers"), "{err}");
+    let bank = std::fs::read_to_string(dir.path().join("edge.ron")).unwrap();
+    assert!(!bank.contains("NaN") && !bank.contains("inf"), "{bank}");
+    sq(dir.path())
+        .args(["validate", "edge.ron"])
+        .assert()
+        .success();
+}

@@ -473,8 +473,9 @@ fn numeric(answer: &str, format: Format) -> Result<Body, String> {
             if max < min {
                 return Err(format!("range `{text}`: the maximum is below the minimum"));
             }
-            let mid = tidy((min + max) / 2.0);
-            (mid, tidy(max - mid))
+            // Halves first: (min + max) / 2 overflows near the largest numbers.
+            let mid = tidy(min / 2.0 + max / 2.0);
+            (mid, tidy(max / 2.0 - min / 2.0))
         } else if let Some(i) = text.find(':').filter(|&i| i > 0) {
             let v = parse_number(&text[..i]).ok_or_else(bad)?;
             let t = parse_number(&text[i + 1..]).ok_or_else(bad)?;
@@ -485,6 +486,11 @@ fn numeric(answer: &str, format: Format) -> Result<Body, String> {
         } else {
             (parse_number(&text).ok_or_else(bad)?, 0.0)
         };
+        if !(value.is_finite() && tolerance.is_finite()) {
+            return Err(format!(
+                "`{text}` is out of the range of numbers skillquiz can hold"
+            ));
+        }
         answers.push(NumAnswer {
             value,
             tolerance,
@@ -505,7 +511,13 @@ fn tidy(x: f64) -> f64 {
     }
     let digits = 11 - x.abs().log10().floor() as i32;
     let scale = 10f64.powi(digits);
-    (x * scale).round() / scale
+    let y = (x * scale).round() / scale;
+    // Subnormal or huge numbers: the scale itself is out of range; keep x as it is.
+    if scale.is_finite() && scale != 0.0 && y.is_finite() {
+        y
+    } else {
+        x
+    }
 }
 
 /// Lower-case ASCII letters, digits and `_`, at most `max` characters.
@@ -800,8 +812,19 @@ impl Builder<'_> {
                         "{} overlapping right answers were merged into the range {lo}..{hi}",
                         right.len()
                     ));
-                    (tidy((lo + hi) / 2.0), tidy((hi - lo) / 2.0))
+                    (tidy(lo / 2.0 + hi / 2.0), tidy(hi / 2.0 - lo / 2.0))
                 };
+                if !(value.is_finite() && tolerance.is_finite()) {
+                    self.issue(
+                        file,
+                        line,
+                        IssueKind::Error,
+                        format!(
+                            "the right answers span {lo:e}..{hi:e}, out of the range of numbers skillquiz can hold"
+                        ),
+                    );
+                    return;
+                }
                 for a in answers.iter().filter(|a| a.weight < 1.0) {
                     notes.push(format!(
                         "answer {} ({}% credit in Moodle) is not kept",
