@@ -45,6 +45,12 @@ impl Response {
     pub fn skipped(&self) -> bool {
         self.answer == Answer::Skip
     }
+
+    /// Keeps how sure the person said they were (1–3), for a graded answer that is not a
+    /// skip only.
+    pub fn set_certainty(&mut self, certainty: Option<u8>) {
+        self.certainty = certainty.filter(|_| self.graded && !self.skipped());
+    }
 }
 
 /// How the questions were chosen.

@@ -168,8 +168,8 @@ impl<'c> ReviewSession<'c> {
         let mut items = Vec::new();
         let mut unknown = Vec::new();
         for c in cards {
-            match catalog.questions.iter().position(|q| q.id == c.question) {
-                Some(qi) => items.push((qi, crate::quiz::choice_order(catalog, qi, &mut rng))),
+            match catalog.question_index.get(&c.question) {
+                Some(&qi) => items.push((qi, crate::quiz::choice_order(catalog, qi, &mut rng))),
                 None => unknown.push(c.question.clone()),
             }
         }
@@ -227,8 +227,7 @@ impl<'c> ReviewSession<'c> {
         certainty: Option<u8>,
     ) -> Option<&Response> {
         self.answer(answer, seconds)?;
-        let last = self.responses.last_mut()?;
-        last.certainty = certainty.filter(|_| !last.skipped());
+        self.responses.last_mut()?.set_certainty(certainty);
         self.responses.last()
     }
 }

@@ -1146,8 +1146,7 @@ fn a_tall_report_is_paged_at_a_terminal() {
             let found = p.expect("Your results").unwrap();
             assert!(!String::from_utf8_lossy(found.before()).ends_with("PAGED:"));
             // No UTF-8 locale in this terminal: the bars fall back to ASCII.
-            let bars = p.expect("This quiz").unwrap();
-            let _ = bars;
+            p.expect("This quiz").unwrap();
             let rest = p.expect("right").unwrap();
             let row = String::from_utf8_lossy(rest.before()).into_owned();
             assert!(
@@ -1554,21 +1553,7 @@ fn banks_cannot_hold_more_choices_than_letters_or_absurd_parameters() {
 #[test]
 fn escape_sequences_never_pass_through() {
     let env = Env::new();
-    let out = env
-        .cmd()
-        .args([
-            "take",
-            "--no-history",
-            "--mode",
-            "fixed",
-            "--area",
-            "demo",
-            "--seed",
-            "11",
-            "--json",
-            "--bank",
-        ])
-        .arg(fixture("good/kinds.ron"))
+    let out = kinds_take(&env)
         .write_stdin("\u{1b}]0;PWNED\u{7}\n\u{1b}[2J\u{1b}[31m\nq\n")
         .output()
         .unwrap();

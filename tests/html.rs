@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Env, assert_ok, fixture};
+use common::{Env, assert_ok};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -225,5 +225,4 @@ fn the_page_passes_the_nu_html_checker() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let _ = fixture("good");
 }

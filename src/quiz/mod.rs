@@ -352,8 +352,7 @@ impl<'c> Quiz<'c> {
         certainty: Option<u8>,
     ) -> Option<&Response> {
         self.answer(answer, seconds)?;
-        let last = self.responses.last_mut()?;
-        last.certainty = certainty.filter(|_| last.graded && !last.skipped());
+        self.responses.last_mut()?.set_certainty(certainty);
         self.responses.last()
     }
 

@@ -141,8 +141,7 @@ impl Tally {
     fn score(&mut self, model: &LearnerModel, truth: &Truth, questions: usize) {
         self.runs += 1;
         self.questions += questions;
-        for (a, (area, v)) in model.verdicts().into_iter().enumerate() {
-            let _ = area;
+        for (a, (_, v)) in model.verdicts().into_iter().enumerate() {
             let right = v.area.level == level_of_theta(truth.areas[a], usize::MAX);
             self.areas += 1;
             self.areas_right += usize::from(right);
@@ -213,15 +212,14 @@ struct LearnerTallies {
 const DAY: f64 = 86_400.0;
 
 /// Runs one quiz for the learner whose true abilities are `truth` (areas and topics in the
-/// order of `layout`); returns the graded evidence it produced, given at time `at`.
+/// order of `model`); returns the graded evidence it produced, given at time `at`.
 fn run_quiz(
     catalog: &Catalog,
     (spec, prior, seed): (&QuizSpec, &Prior, u64),
-    (truth, layout): (&Truth, &LearnerModel),
+    (truth, model): (&Truth, &LearnerModel),
     at: i64,
     rng: &mut ChaCha8Rng,
 ) -> Vec<Evidence> {
-    let model = layout;
     let mut quiz = Quiz::with_prior(catalog, spec, seed, prior).expect("checked: questions exist");
     let mut out = Vec::new();
     while let Some(item) = quiz.current() {

@@ -81,6 +81,17 @@ pub enum Command {
     Manpage,
 }
 
+/// `--html FILE` and `--force`, for the commands that render a report.
+#[derive(Debug, Args, Clone, Default)]
+pub struct HtmlArgs {
+    /// Also write the report as one self-contained HTML page (charts included) to FILE.
+    #[arg(long = "html", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Replace the --html file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
 #[derive(Debug, Args, Clone, Default)]
 pub struct BankArgs {
     /// Add a bank file, or every .ron file in a folder (repeatable). A bank with the
@@ -136,12 +147,8 @@ pub struct TakeArgs {
     /// Print the result as JSON on stdout (nothing else goes to stdout).
     #[arg(long)]
     pub json: bool,
-    /// Also write the report as one self-contained HTML page (charts included) to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub html: Option<PathBuf>,
-    /// Replace the --html file if it exists.
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub html: HtmlArgs,
     /// Certainty-based marking: after each answer say how sure you are (1, 2 or 3; in
     /// --answers, end a line with ` c1`, ` c2` or ` c3`). The report adds how well your
     /// certainty matched your accuracy.
@@ -210,12 +217,8 @@ pub struct RecommendArgs {
     /// Show every plan entry (the text shows the first few).
     #[arg(long)]
     pub all: bool,
-    /// Also write the report as one self-contained HTML page (charts included) to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub html: Option<PathBuf>,
-    /// Replace the --html file if it exists.
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub html: HtmlArgs,
 
     /// Print as JSON.
     #[arg(long)]
@@ -229,12 +232,8 @@ pub struct ProgressArgs {
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Also write the report as one self-contained HTML page (charts included) to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub html: Option<PathBuf>,
-    /// Replace the --html file if it exists.
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub html: HtmlArgs,
 
     #[command(flatten)]
     pub bank: BankArgs,
@@ -257,12 +256,8 @@ pub enum HistoryCommand {
         /// Print as JSON (the shape of `take --json`).
         #[arg(long)]
         json: bool,
-        /// Also write the report as one self-contained HTML page to FILE.
-        #[arg(long, value_name = "FILE")]
-        html: Option<PathBuf>,
-        /// Replace the --html file if it exists.
-        #[arg(long)]
-        force: bool,
+        #[command(flatten)]
+        html: HtmlArgs,
         #[command(flatten)]
         bank: BankArgs,
     },

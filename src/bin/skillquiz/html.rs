@@ -418,18 +418,6 @@ fn progress_chart(p: &Progress) -> String {
         );
     }
     s.push_str("</svg><table><thead><tr><th>Area</th><th>Now</th><th>Since the first quiz</th><th>Since the previous</th></tr></thead><tbody>");
-    let change = |c: &Option<crate::learn::Change>| match c {
-        Some(c) => format!(
-            "{:+.2}{}",
-            c.delta,
-            if c.beyond_noise {
-                " (real)"
-            } else {
-                " (noise)"
-            }
-        ),
-        None => "–".into(),
-    };
     for a in &p.areas {
         if let Some(last) = a.points.last() {
             let _ = write!(
@@ -440,8 +428,8 @@ fn progress_chart(p: &Progress) -> String {
                 last.level.as_str(),
                 last.theta,
                 last.se,
-                change(&a.since_first),
-                change(&a.since_previous)
+                crate::learn::Change::describe(a.since_first.as_ref()),
+                crate::learn::Change::describe(a.since_previous.as_ref())
             );
         }
     }

@@ -128,8 +128,13 @@ fn standing_result(cat: &Catalog, learner: &Learner) -> QuizResult {
 /// `recommend` without `--from`: the plan from the history.
 pub fn recommend(args: cli::RecommendArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
     let cat = load(&args.bank)?;
-    let result = match &args.from {
-        Some(from) => {
+    // The history, when the plan comes from it (and the HTML page shows its progress).
+    let store = match &args.from {
+        Some(_) => None,
+        None => Some(open_store(data)?),
+    };
+    let result = match (&args.from, &store) {
+        (Some(from), _) => {
             let name = from.display().to_string();
             let text = if from.as_os_str() == "-" {
                 crate::read_bounded(io::stdin(), "the result on stdin")?
@@ -142,10 +147,9 @@ pub fn recommend(args: cli::RecommendArgs, data: &DataArgs) -> Result<ExitCode, 
                 .rescore(&cat, &name)
                 .map_err(|e| Failure::Usage(e.to_string()))?
         }
-        None => {
-            let store = open_store(data)?;
+        (None, Some(store)) => {
             let now = Clock::from_env()?.now();
-            let learner = learner(&store, &cat, now)?;
+            let learner = learner(store, &cat, now)?;
             if learner.attempts == 0 {
                 return Err(Failure::Usage(
                     "no quizzes in the history yet: take one with `skillquiz take`, or pass --from RESULT.json".into(),
@@ -159,13 +163,14 @@ pub fn recommend(args: cli::RecommendArgs, data: &DataArgs) -> Result<ExitCode, 
             });
             r
         }
+        (None, None) => unreachable!("the history is opened when there is no --from"),
     };
-    if let Some(path) = &args.html {
-        let progress = match &args.from {
-            None => Some(compute_progress(&open_store(data)?, &cat, true)?),
-            Some(_) => None,
+    if args.html.file.is_some() {
+        let progress = match &store {
+            Some(store) => Some(compute_progress(store, &cat, true)?),
+            None => None,
         };
-        crate::write_html(path, args.force, Some(&result), progress.as_ref())?;
+        crate::write_html(&args.html, Some(&result), progress.as_ref())?;
     }
     let mut out = io::stdout().lock();
     if args.json {
@@ -280,15 +285,12 @@ pub fn history(args: cli::HistoryArgs, data: &DataArgs) -> Result<ExitCode, Fail
             id,
             json,
             html,
-            force,
             bank,
         }) => {
             let a = store.attempt(&id)?;
             let cat = load_for(&bank, &a.info)?;
             let result = attempt_result(&store, &cat, &a)?;
-            if let Some(path) = &html {
-                crate::write_html(path, force, Some(&result), None)?;
-            }
+            crate::write_html(&html, Some(&result), None)?;
             let mut out = io::stdout().lock();
             if json {
                 write_json(&mut out, &result)?;
@@ -414,6 +416,18 @@ pub struct Change {
 }
 
 impl Change {
+    /// "+0.42 (real)", "-0.10 (noise)", or "–" when there is no change to tell.
+    pub fn describe(c: Option<&Change>) -> String {
+        match c {
+            Some(c) => format!(
+                "{:+.2} ({})",
+                c.delta,
+                if c.beyond_noise { "real" } else { "noise" }
+            ),
+            None => "–".into(),
+        }
+    }
+
     fn between(a: &Point, b: &Point) -> Change {
         let delta = b.theta - a.theta;
         Change {
@@ -618,11 +632,11 @@ pub fn compute_progress(store: &Store, catalog: &Catalog, all: bool) -> Result<P
 pub fn progress(args: cli::ProgressArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
     let cat = load(&args.bank)?;
     let store = open_store(data)?;
-    let p = compute_progress(&store, &cat, args.json || args.html.is_some())?;
-    if let Some(path) = &args.html {
+    let p = compute_progress(&store, &cat, args.json || args.html.file.is_some())?;
+    if args.html.file.is_some() {
         let learner = learner(&store, &cat, Clock::from_env()?.now())?;
         let standing = (learner.attempts > 0).then(|| standing_result(&cat, &learner));
-        crate::write_html(path, args.force, standing.as_ref(), Some(&p))?;
+        crate::write_html(&args.html, standing.as_ref(), Some(&p))?;
     }
     let mut out = io::stdout().lock();
     if args.json {

@@ -166,14 +166,17 @@ fn history_hint(e: &skillquiz::history::HistoryError) -> &'static str {
     }
 }
 
-/// Writes the HTML page to `path` atomically (an existing file only with `force`).
+/// Writes the HTML page to `--html FILE` atomically (an existing file only with
+/// `--force`); nothing without `--html`.
 pub(crate) fn write_html(
-    path: &std::path::Path,
-    force: bool,
+    html: &cli::HtmlArgs,
     result: Option<&QuizResult>,
     progress: Option<&learn::Progress>,
 ) -> Result<(), Failure> {
-    teach::write_new(path, html::page(result, progress).as_bytes(), force)
+    match &html.file {
+        Some(path) => teach::write_new(path, html::page(result, progress).as_bytes(), html.force),
+        None => Ok(()),
+    }
 }
 
 /// Set once from `--no-pager`.

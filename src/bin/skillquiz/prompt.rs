@@ -245,6 +245,32 @@ pub fn answer_lines(
     })
 }
 
+/// How an answer source is named in messages: the file, or `<stdin>` for `-`.
+pub fn source_name(path: &std::path::Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Where the questions and prompt go: stdout, or stderr when stdout carries the JSON
+/// or is not the person's terminal (`take > report.txt`: the quiz stays visible).
+pub fn ui_stream(json: bool, stdin_is_terminal: bool) -> (Box<dyn Write>, Theme) {
+    use std::io::IsTerminal;
+    if json || (stdin_is_terminal && !std::io::stdout().is_terminal()) {
+        (
+            Box::new(std::io::stderr()),
+            Theme::for_stream(std::io::stderr().is_terminal()),
+        )
+    } else {
+        (
+            Box::new(std::io::stdout()),
+            Theme::for_stream(std::io::stdout().is_terminal()),
+        )
+    }
+}
+
 /// Installs the Ctrl-C handler (once, at start).
 pub fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| {

@@ -870,18 +870,6 @@ pub fn progress(t: &Theme, p: &crate::learn::Progress) -> String {
             count(p.attempts, "quiz", "quizzes")
         ))
     );
-    let change = |c: &Option<crate::learn::Change>| match c {
-        Some(c) => format!(
-            "{:+.2}{}",
-            c.delta,
-            if c.beyond_noise {
-                " (real)"
-            } else {
-                " (noise)"
-            }
-        ),
-        None => "–".into(),
-    };
     for a in &p.areas {
         let last = a.points.last().expect("areas with points only");
         let _ = writeln!(
@@ -920,8 +908,8 @@ pub fn progress(t: &Theme, p: &crate::learn::Progress) -> String {
             "    {}",
             t.dim(&format!(
                 "since the first quiz {} · since the previous {}",
-                change(&a.since_first),
-                change(&a.since_previous)
+                crate::learn::Change::describe(a.since_first.as_ref()),
+                crate::learn::Change::describe(a.since_previous.as_ref())
             ))
         );
     }

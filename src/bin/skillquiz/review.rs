@@ -5,7 +5,7 @@ use super::{Failure, load, stdout_theme, write_json};
 use crate::cli::{BankArgs, DataArgs};
 use crate::learn::{self, Clock};
 use crate::prompt;
-use crate::render::{self, Theme};
+use crate::render;
 use clap::Args;
 use serde::Serialize;
 use skillquiz::history::ReviewRecord;
@@ -194,24 +194,12 @@ pub fn run(args: ReviewArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
     let running = prompt::QuizRunning::start();
     let result = match &args.answers {
         Some(path) => {
-            let name = if path.as_os_str() == "-" {
-                "<stdin>".to_string()
-            } else {
-                path.display().to_string()
-            };
+            let name = prompt::source_name(path);
             prompt::scripted(&mut session, &lines, &name, args.certainty, &mut record)
                 .map_err(Failure::from)
         }
         None => {
-            let to_stderr = args.json || (stdin_is_terminal && !io::stdout().is_terminal());
-            let (mut ui, theme): (Box<dyn Write>, Theme) = if to_stderr {
-                (
-                    Box::new(io::stderr()),
-                    Theme::for_stream(io::stderr().is_terminal()),
-                )
-            } else {
-                (Box::new(io::stdout()), stdout_theme())
-            };
+            let (mut ui, theme) = prompt::ui_stream(args.json, stdin_is_terminal);
             writeln!(
                 ui,
                 "{}",

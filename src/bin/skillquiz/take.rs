@@ -5,7 +5,7 @@ use super::{Failure, load_with, stdout_theme, write_json};
 use crate::cli::{self, DataArgs, Feedback};
 use crate::learn::{self, Clock};
 use crate::prompt::{self, Input, Lines};
-use crate::render::{self, Theme};
+use crate::render;
 use skillquiz::history::{AttemptInfo, Recorded, Store};
 use skillquiz::{
     AttemptFacts, AttemptRef, AttemptSpec, BankRef, Catalog, Ended, Learner, LearnerModel, Mode,
@@ -165,26 +165,14 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
     let running = prompt::QuizRunning::start();
     let ended = match &args.answers {
         Some(path) => {
-            let name = if path.as_os_str() == "-" {
-                "<stdin>".to_string()
-            } else {
-                path.display().to_string()
-            };
+            let name = prompt::source_name(path);
             prompt::scripted(&mut quiz, &lines, &name, info.spec.certainty, &mut record)
                 .map_err(Failure::from)?
         }
         None => {
             // Questions go to stdout, or to stderr when stdout carries the JSON or is
             // not the person's terminal (`take > report.txt`: the quiz stays visible).
-            let to_stderr = args.json || (stdin_is_terminal && !io::stdout().is_terminal());
-            let (mut ui, theme): (Box<dyn Write>, Theme) = if to_stderr {
-                (
-                    Box::new(io::stderr()),
-                    Theme::for_stream(io::stderr().is_terminal()),
-                )
-            } else {
-                (Box::new(io::stdout()), stdout_theme())
-            };
+            let (mut ui, theme) = prompt::ui_stream(args.json, stdin_is_terminal);
             let show = if args.feedback == Feedback::Immediate {
                 prompt::ShowFeedback::Now
             } else {
@@ -242,19 +230,14 @@ pub fn take(args: cli::TakeArgs, data: &DataArgs) -> Result<ExitCode, Failure> {
             spec: info.spec.clone(),
         });
     }
-    // The trend in the text report (first and last attempts only: quick at any length);
-    // every attempt in the HTML.
+    // The progress once: every attempt for the HTML page, else the first and last ones
+    // (quick at any length) for the text report's trend.
+    let html = args.html.file.is_some();
     let trend = match &store {
-        Some(store) if !args.json => Some(learn::compute_progress(store, &catalog, false)?),
+        Some(store) if html || !args.json => Some(learn::compute_progress(store, &catalog, html)?),
         _ => None,
     };
-    if let Some(path) = &args.html {
-        let progress = match &store {
-            Some(store) => Some(learn::compute_progress(store, &catalog, true)?),
-            None => None,
-        };
-        crate::write_html(path, args.force, Some(&result), progress.as_ref())?;
-    }
+    crate::write_html(&args.html, Some(&result), trend.as_ref())?;
     let mut out = io::stdout().lock();
     if args.json {
         write_json(&mut out, &result)?;
