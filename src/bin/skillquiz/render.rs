@@ -782,14 +782,14 @@ pub fn standing(t: &Theme, r: &QuizResult, all: bool) -> String {
     s
 }
 
+/// What `history` and `progress` say before the first quiz.
+const NO_HISTORY: &str = "No quizzes in the history yet: `skillquiz take` starts one.";
+
 /// `history`: one line per attempt.
 pub fn history_list(t: &Theme, list: &[skillquiz::history::AttemptSummary]) -> String {
     let mut s = String::new();
     if list.is_empty() {
-        let _ = writeln!(
-            s,
-            "No quizzes in the history yet: `skillquiz take` starts one."
-        );
+        let _ = writeln!(s, "{NO_HISTORY}");
         return s;
     }
     let _ = writeln!(
@@ -856,10 +856,7 @@ const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█
 pub fn progress(t: &Theme, p: &crate::learn::Progress) -> String {
     let mut s = String::new();
     if p.attempts == 0 {
-        let _ = writeln!(
-            s,
-            "No quizzes in the history yet: `skillquiz take` starts one."
-        );
+        let _ = writeln!(s, "{NO_HISTORY}");
         return s;
     }
     let _ = writeln!(
