@@ -121,6 +121,11 @@ pub struct RawQuestion {
     pub resources: Vec<RawResource>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// Ids of questions that must not be asked in the same quiz as this one (one answers
+    /// the other, or both test the same fact). The relation is symmetric: declaring it on
+    /// either question is enough.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

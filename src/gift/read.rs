@@ -869,6 +869,7 @@ impl Builder<'_> {
             params: None,
             resources: Vec::new(),
             tags: Vec::new(),
+            related: Vec::new(),
         });
     }
 
