@@ -985,3 +985,51 @@ fn gift_numbers_at_the_edges_of_the_range_stay_finite() {
         .assert()
         .success();
 }
+
+#[test]
+fn validate_finds_the_cues_a_guesser_exploits_and_unmarked_related_questions() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sq(dir.path())
+        .args(["validate", "--strict", "--json"])
+        .arg(fixture("teach/cues.ron"))
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json(&out);
+    let codes: Vec<&str> = strings(&v, "diagnostics", "code");
+    for c in [
+        "true-false-balance",
+        "key-length-cue",
+        "multi-select-first-choices",
+        "multi-select-same-count",
+        "fixed-order-keys",
+        "gives-away",
+        "unknown-related",
+        "related-to-itself",
+    ] {
+        assert!(codes.contains(&c), "{c} not in {codes:?}");
+    }
+    let about = |code: &str| -> Vec<String> {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == code)
+            .map(|d| d["question"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    // The undeclared give-away is found; the declared one is not reported.
+    assert_eq!(about("gives-away"), ["cues.basics.tells_f1"]);
+    let message = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "true-false-balance")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(message.contains("3 of this bank's 11"), "{message}");
+}

@@ -149,6 +149,65 @@ pub enum Problem {
     LongRightChoice { right: usize, longest_wrong: usize },
     #[error("choice {index} is an \"all/none of the above\" choice")]
     AboveChoice { index: usize },
+    #[error("related question `{id}` is not a loaded question")]
+    UnknownRelated { id: String },
+    #[error("a question cannot be related to itself")]
+    RelatedToItself,
+    #[error("its text holds {what}, the answer to question `{other}` ({at})")]
+    GivesAway {
+        other: String,
+        at: String,
+        what: String,
+    },
+    #[error("its prompt uses the same numbers ({numbers}) as question `{other}` ({at})")]
+    SameData {
+        other: String,
+        at: String,
+        numbers: String,
+    },
+    #[error("{trues} of this bank's {total} true/false questions are true")]
+    TrueFalseBalance { trues: usize, total: usize },
+    #[error(
+        "the right choice is the {} choice in {count} of {total} single-choice questions (a fair share is {expected_percent}%)",
+        length_rank(*rank)
+    )]
+    KeyLengthCue {
+        rank: usize,
+        count: usize,
+        total: usize,
+        expected_percent: u32,
+    },
+    #[error("{count} of {total} multiple-select questions key exactly their first choices")]
+    MultiSelectFirstChoices { count: usize, total: usize },
+    #[error(
+        "{count} of {total} multiple-select questions have {value} {} choices",
+        if *right { "right" } else { "wrong" }
+    )]
+    MultiSelectSameCount {
+        right: bool,
+        value: usize,
+        count: usize,
+        total: usize,
+    },
+    #[error(
+        "{count} of {total} fixed-order questions are keyed at position {}",
+        crate::quiz::letter(*position)
+    )]
+    FixedOrderKeys {
+        position: usize,
+        count: usize,
+        total: usize,
+    },
+}
+
+/// `longest`, `2nd longest`, ... for a length rank (0 = longest).
+fn length_rank(rank: usize) -> String {
+    match rank {
+        0 => "longest".into(),
+        1 => "2nd longest".into(),
+        2 => "3rd longest".into(),
+        n => format!("{}th longest", n + 1),
+    }
 }
 
 impl Problem {
@@ -195,6 +254,15 @@ impl Problem {
             SimilarPrompt { .. } => "similar-prompt",
             LongRightChoice { .. } => "long-right-choice",
             AboveChoice { .. } => "above-choice",
+            UnknownRelated { .. } => "unknown-related",
+            RelatedToItself => "related-to-itself",
+            GivesAway { .. } => "gives-away",
+            SameData { .. } => "same-data",
+            TrueFalseBalance { .. } => "true-false-balance",
+            KeyLengthCue { .. } => "key-length-cue",
+            MultiSelectFirstChoices { .. } => "multi-select-first-choices",
+            MultiSelectSameCount { .. } => "multi-select-same-count",
+            FixedOrderKeys { .. } => "fixed-order-keys",
         }
     }
 
@@ -284,6 +352,26 @@ impl Problem {
             AboveChoice { .. } => {
                 "such choices test reading, not knowledge; write a real distractor".into()
             }
+            UnknownRelated { .. } => {
+                "check the id (`skillquiz list` shows the loaded banks); a bank that refers to another bank's question needs that bank loaded".into()
+            }
+            RelatedToItself => "remove its own id from `related`".into(),
+            GivesAway { other, .. } | SameData { other, .. } => format!(
+                "if one answers the other, add `related: [\"{other}\"]` so no quiz asks both; if they repeat each other, rewrite one"
+            ),
+            TrueFalseBalance { .. } => {
+                "always answering the majority scores well: keep between 40% and 60% true, rewriting statements as their negation where it reads naturally".into()
+            }
+            KeyLengthCue { .. } => {
+                "guessers pick by length: vary which choice is longest, and make distractors as detailed as the key".into()
+            }
+            MultiSelectFirstChoices { .. } => {
+                "place the right choices anywhere in the list (exports to an LMS may keep the file's order)".into()
+            }
+            MultiSelectSameCount { .. } => {
+                "vary how many choices are right (from one up to all but one) and how many are wrong".into()
+            }
+            FixedOrderKeys { .. } => "vary the keyed position of fixed-order questions".into(),
         })
     }
 
@@ -296,7 +384,16 @@ impl Problem {
             | DuplicatePrompt { .. }
             | SimilarPrompt { .. }
             | LongRightChoice { .. }
-            | AboveChoice { .. } => Severity::Warning,
+            | AboveChoice { .. }
+            | UnknownRelated { .. }
+            | RelatedToItself
+            | GivesAway { .. }
+            | SameData { .. }
+            | TrueFalseBalance { .. }
+            | KeyLengthCue { .. }
+            | MultiSelectFirstChoices { .. }
+            | MultiSelectSameCount { .. }
+            | FixedOrderKeys { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }

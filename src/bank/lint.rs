@@ -1,6 +1,8 @@
 //! Advice about a loaded catalog: things that are legal but make a worse quiz.
 
+use super::cues;
 use super::diagnostic::{Diagnostic, Problem, Severity};
+use super::giveaway::{self, Why};
 use super::model::{Catalog, Kind, Question};
 use crate::text::fold_text;
 use std::collections::{BTreeSet, HashMap};
@@ -64,6 +66,13 @@ pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
         if !wanted(&q.origin.file) {
             continue;
         }
+        for r in &q.related {
+            if *r == q.id {
+                out.push(warn(q, Problem::RelatedToItself));
+            } else if cat.question(r).is_none() {
+                out.push(warn(q, Problem::UnknownRelated { id: r.clone() }));
+            }
+        }
         if q.kind.is_graded() && q.explanation.trim().is_empty() {
             out.push(warn(q, Problem::MissingExplanation));
         }
@@ -104,6 +113,53 @@ pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
                     },
                 ));
             }
+        }
+    }
+    for f in giveaway::find(cat, &|q| wanted(&q.origin.file)) {
+        let (q, other) = (&cat.questions[f.question], &cat.questions[f.other]);
+        let (other_id, at) = (other.id.clone(), other.origin.to_string());
+        out.push(warn(
+            q,
+            match f.why {
+                Why::Number(n) => Problem::GivesAway {
+                    other: other_id,
+                    at,
+                    what: format!("the number {n}"),
+                },
+                Why::Key(k) => Problem::GivesAway {
+                    other: other_id,
+                    at,
+                    what: format!("\"{k}\""),
+                },
+                Why::SharedData(ns) => Problem::SameData {
+                    other: other_id,
+                    at,
+                    numbers: ns.join(", "),
+                },
+            },
+        ));
+    }
+    let mut by_bank: Vec<Vec<&Question>> = vec![Vec::new(); cat.banks.len()];
+    for q in &cat.questions {
+        if let Some(b) = by_bank.get_mut(q.bank) {
+            b.push(q);
+        }
+    }
+    for (bank, questions) in cat.banks.iter().zip(&by_bank) {
+        let Some(first) = questions.first() else {
+            continue;
+        };
+        if !wanted(&bank.file) {
+            continue;
+        }
+        for problem in cues::bank_cues(questions) {
+            // About the bank as a whole: no one line to point at.
+            out.push(Diagnostic {
+                question: None,
+                line: 0,
+                col: 0,
+                ..warn(first, problem)
+            });
         }
     }
     for t in &cat.topics {

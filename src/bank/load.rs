@@ -119,6 +119,7 @@ impl CatalogBuilder {
             topic_index: HashMap::new(),
             area_index: HashMap::new(),
             question_index: HashMap::new(),
+            related: Vec::new(),
         };
         if let Some(r) = &roadmap {
             cx.roadmap(roadmap_src, r, &mut cat);
@@ -150,6 +151,7 @@ impl CatalogBuilder {
                 cx.questions(src, bank, bank_index, &mut cat);
             }
         }
+        cat.related = related_index(&cat);
         if cx.diags.iter().any(|d| d.severity == Severity::Error) {
             return Err(BankErrors {
                 diagnostics: cx.diags,
@@ -616,6 +618,7 @@ impl Checker {
             params,
             resources,
             tags: q.tags.clone(),
+            related: q.related.clone(),
             origin: Origin {
                 file: src.name.clone(),
                 line,
@@ -832,6 +835,28 @@ impl Checker {
 }
 
 /// Ids use lower-case ASCII letters, digits, `_`, `-` and `.`, up to 100 characters.
+/// The symmetric related-question relation over the loaded questions. Ids that name no
+/// loaded question are left out here and reported by the lints (a bank may refer to a
+/// question of another bank that is not loaded).
+fn related_index(cat: &Catalog) -> Vec<Vec<usize>> {
+    let mut related = vec![Vec::new(); cat.questions.len()];
+    for (i, q) in cat.questions.iter().enumerate() {
+        for id in &q.related {
+            if let Some(&j) = cat.question_index.get(id)
+                && j != i
+            {
+                related[i].push(j);
+                related[j].push(i);
+            }
+        }
+    }
+    for r in &mut related {
+        r.sort_unstable();
+        r.dedup();
+    }
+    related
+}
+
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 100

@@ -1,6 +1,8 @@
 //! Question banks and the roadmap: the RON format, loading (which is validation) and lints.
 
+pub mod cues;
 mod diagnostic;
+pub mod giveaway;
 mod lint;
 mod load;
 mod model;

@@ -181,6 +181,9 @@ pub struct Question {
     pub params: Option<ItemParams>,
     pub resources: Vec<Resource>,
     pub tags: Vec<String>,
+    /// Related question ids as this question's bank declares them (see
+    /// [`Catalog::related`] for the symmetric relation over every loaded bank).
+    pub related: Vec<String>,
     pub origin: Origin,
     /// Index into [`Catalog::banks`].
     pub bank: usize,
@@ -213,6 +216,9 @@ pub struct Catalog {
     pub(crate) topic_index: HashMap<String, usize>,
     pub(crate) area_index: HashMap<String, usize>,
     pub(crate) question_index: HashMap<String, usize>,
+    /// For each question (same index), the questions it must not share a quiz with: the
+    /// `related` lists of both sides, resolved to indices, without itself or duplicates.
+    pub(crate) related: Vec<Vec<usize>>,
 }
 
 impl Catalog {
@@ -222,6 +228,12 @@ impl Catalog {
 
     pub fn area(&self, id: &str) -> Option<&Area> {
         self.area_index.get(id).map(|&i| &self.areas[i])
+    }
+
+    /// Indices of the questions that must not be asked in the same quiz as question
+    /// `index` (one answers the other, or both test the same fact). Symmetric.
+    pub fn related(&self, index: usize) -> &[usize] {
+        self.related.get(index).map_or(&[], Vec::as_slice)
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {

@@ -22,6 +22,7 @@ use crate::bank::Catalog;
 use crate::irt::{Estimate, Item, information, item_of};
 use crate::learner::model::{AreaModel, AreaVerdicts};
 use rand::{Rng, RngExt};
+use std::collections::HashMap;
 
 /// How an adaptive quiz chooses and stops.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +74,11 @@ impl AreaCat {
 #[derive(Debug, Clone)]
 pub(super) struct Adaptive {
     areas: Vec<AreaCat>,
+    /// Where each catalog question sits: (area, index in the area's pool).
+    place: HashMap<usize, (usize, usize)>,
+    /// For each pooled catalog question, the pooled questions related to it: asking one
+    /// withdraws the others.
+    related: HashMap<usize, Vec<usize>>,
     spec: AdaptiveSpec,
     max_items: usize,
     asked: usize,
@@ -130,8 +136,25 @@ impl Adaptive {
         }
         // The budget can never exceed the questions there are.
         let max_items = max_items.min(areas.iter().map(|a| a.questions.len()).sum());
+        let place: HashMap<usize, (usize, usize)> = areas
+            .iter()
+            .enumerate()
+            .flat_map(|(a, area)| {
+                area.questions
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, &q)| (q, (a, i)))
+            })
+            .collect();
+        let related = place
+            .keys()
+            .filter(|&&q| !catalog.related(q).is_empty())
+            .map(|&q| (q, catalog.related(q).to_vec()))
+            .collect();
         Adaptive {
             areas,
+            place,
+            related,
             spec: AdaptiveSpec {
                 top_k: spec.top_k.max(1),
                 ..spec.clone()
@@ -177,19 +200,23 @@ impl Adaptive {
         let (_, i) = best[rng.random_range(0..best.len())];
         let area = &mut self.areas[a];
         area.available[i] = false;
+        let question = area.questions[i];
+        for r in self.related.get(&question).into_iter().flatten() {
+            if let Some(&(ra, ri)) = self.place.get(r) {
+                self.areas[ra].available[ri] = false;
+            }
+        }
         self.asked += 1;
-        Some(area.questions[i])
+        Some(question)
     }
 
     /// Records the answer to catalog question `question`.
     pub(super) fn record(&mut self, question: usize, correct: bool) {
-        for area in &mut self.areas {
-            if let Some(i) = area.questions.iter().position(|&q| q == question) {
-                area.model
-                    .observe(area.topic_of[i], &area.items[i], correct, 1.0);
-                area.verdicts = area.model.verdicts();
-                return;
-            }
+        if let Some(&(a, i)) = self.place.get(&question) {
+            let area = &mut self.areas[a];
+            area.model
+                .observe(area.topic_of[i], &area.items[i], correct, 1.0);
+            area.verdicts = area.model.verdicts();
         }
     }
 

@@ -284,7 +284,8 @@ pub fn grade(question: &Question, answer: &Answer) -> Graded {
             Answer::Number(x),
         ) => full(within(*x, *key, *tolerance)),
         (Kind::ShortText { accepted, .. }, Answer::Text(t)) => {
-            full(accepted.contains(&fold_text(t)))
+            let typed = fold_text(t);
+            full(accepted.contains(&typed) || accepted.contains(&fold_text(unquoted(&typed))))
         }
         (Kind::SelfRating, Answer::Rating(r)) => Graded {
             score: (f64::from(*r).clamp(1.0, 5.0) - 1.0) / 4.0,
@@ -294,13 +295,40 @@ pub fn grade(question: &Question, answer: &Answer) -> Graded {
     }
 }
 
+/// `text` without one pair of quotes around it (`'wrapper'`, `"wrapper"`, `` `wrapper` ``,
+/// typographic quotes), as people quote the word they mean.
+fn unquoted(text: &str) -> &str {
+    const PAIRS: [(char, char); 5] = [
+        ('\'', '\''),
+        ('"', '"'),
+        ('`', '`'),
+        ('\u{2018}', '\u{2019}'),
+        ('\u{201C}', '\u{201D}'),
+    ];
+    let t = text.trim();
+    PAIRS
+        .iter()
+        .find_map(|&(open, close)| {
+            t.strip_prefix(open)
+                .and_then(|rest| rest.strip_suffix(close))
+                .filter(|inner| !inner.trim().is_empty())
+        })
+        .unwrap_or(t)
+}
+
 /// Whether `x` is within `tolerance` of `key`, allowing for floating-point rounding.
 fn within(x: f64, key: f64, tolerance: Tolerance) -> bool {
+    (x - key).abs() <= allowed_error(key, tolerance)
+}
+
+/// How far from `key` an answer may be and still be right: the tolerance, plus a hair
+/// for the rounding of decimal input.
+pub fn allowed_error(key: f64, tolerance: Tolerance) -> f64 {
     let allowed = match tolerance {
         Tolerance::Absolute(t) => t,
         Tolerance::Relative(t) => t * key.abs(),
     };
-    (x - key).abs() <= allowed + 1e-9 * key.abs().max(1.0)
+    allowed + 1e-9 * key.abs().max(1.0)
 }
 
 /// The key written out for people: `B`, `A, C`, `true`, `2 (± 0.01)`, `overfitting`.
@@ -477,6 +505,20 @@ mod tests {
         assert!(score("demo.text", "  OverFitting ").correct);
         assert!(score("demo.text", "over-fitting").correct);
         assert!(!score("demo.text", "underfitting").correct);
+    }
+
+    #[test]
+    fn short_text_accepts_the_answer_in_quotes() {
+        for typed in [
+            "'overfitting'",
+            "\"Overfitting\"",
+            "`overfitting`",
+            "\u{2018}overfitting\u{2019}",
+        ] {
+            assert!(score("demo.text", typed).correct, "{typed}");
+        }
+        assert!(!score("demo.text", "'underfitting'").correct);
+        assert!(!score("demo.text", "''").correct);
     }
 
     #[test]

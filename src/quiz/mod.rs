@@ -12,8 +12,8 @@ pub use adaptive::AdaptiveSpec;
 
 pub use crate::evidence::Response;
 pub use answer::{
-    Answer, AnswerError, Graded, describe_answer, describe_key, grade, hint, in_shown_order,
-    letter, parse_answer,
+    Answer, AnswerError, Graded, allowed_error, describe_answer, describe_key, grade, hint,
+    in_shown_order, letter, parse_answer,
 };
 
 use crate::bank::{Catalog, Kind, Question};

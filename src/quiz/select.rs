@@ -83,14 +83,39 @@ pub fn fixed<R: Rng>(catalog: &Catalog, spec: &super::QuizSpec, rng: &mut R) -> 
         }
     }
     let mut out = Vec::new();
+    // A question taken blocks its related questions for the rest of the quiz.
+    let mut blocked = vec![false; catalog.questions.len()];
     let area_sizes: Vec<usize> = areas.iter().map(|t| t.iter().map(Vec::len).sum()).collect();
     let area_quota = spread(spec.count, &area_sizes, rng);
+    let mut per_area: Vec<Vec<usize>> = Vec::new();
     for (topics, quota) in areas.iter().zip(area_quota) {
         let sizes: Vec<usize> = topics.iter().map(Vec::len).collect();
         let mut picked: Vec<usize> = Vec::new();
         for (qs, n) in topics.iter().zip(spread(quota, &sizes, rng)) {
-            picked.extend(by_difficulty(catalog, qs, n, rng));
+            picked.extend(by_difficulty(catalog, qs, n, &mut blocked, rng));
         }
+        per_area.push(picked);
+    }
+    // Related questions left out may leave the form short: top it up from what is left,
+    // area by area, so the count holds whenever the pool allows it.
+    let mut missing = spec
+        .count
+        .saturating_sub(per_area.iter().map(Vec::len).sum());
+    for (topics, picked) in areas.iter().zip(&mut per_area) {
+        if missing == 0 {
+            break;
+        }
+        let rest: Vec<usize> = topics
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|&i| !blocked[i])
+            .collect();
+        let more = by_difficulty(catalog, &rest, missing, &mut blocked, rng);
+        missing -= more.len();
+        picked.extend(more);
+    }
+    for mut picked in per_area {
         picked.sort_by_key(|&i| catalog.questions[i].difficulty);
         out.extend(picked);
     }
@@ -164,11 +189,13 @@ pub fn spread<R: Rng>(total: usize, sizes: &[usize], rng: &mut R) -> Vec<usize> 
     counts
 }
 
-/// Picks `n` of `questions`, cycling medium, easy, hard so the levels are spread.
+/// Picks `n` of `questions` that are not `blocked`, cycling medium, easy, hard so the
+/// levels are spread; each pick blocks itself and its related questions.
 fn by_difficulty<R: Rng>(
     catalog: &Catalog,
     questions: &[usize],
     n: usize,
+    blocked: &mut [bool],
     rng: &mut R,
 ) -> Vec<usize> {
     let mut buckets: Vec<Vec<usize>> = [Difficulty::Medium, Difficulty::Easy, Difficulty::Hard]
@@ -187,7 +214,13 @@ fn by_difficulty<R: Rng>(
     let start = rng.random_range(0..buckets.len());
     let mut k = start;
     while out.len() < n && buckets.iter().any(|b| !b.is_empty()) {
-        if let Some(i) = buckets[k % 3].pop() {
+        if let Some(i) = buckets[k % 3].pop()
+            && !blocked[i]
+        {
+            blocked[i] = true;
+            for &r in catalog.related(i) {
+                blocked[r] = true;
+            }
             out.push(i);
         }
         k += 1;
