@@ -1681,3 +1681,55 @@ fn a_bank_folder_has_a_total_size_limit() {
         .code(3)
         .stderr(predicate::str::contains("more than 67108864 bytes in all"));
 }
+
+/// Runs the binary under a limit on its address space (`ulimit -v`, KiB).
+#[cfg(unix)]
+fn under_memory_limit(kib: u64, args: &str) -> std::process::Output {
+    let bin = assert_cmd::cargo::cargo_bin("skillquiz");
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {kib} && exec '{}' {args}",
+            bin.display()
+        ))
+        .env_remove("SKILLQUIZ_DATA_DIR")
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn running_out_of_memory_ends_in_one_sentence_and_exit_5() {
+    // The smallest limit the program starts under, in steps of 4 MiB.
+    let base = (2..100u64)
+        .map(|k| k * 4096)
+        .find(|&kib| under_memory_limit(kib, "--version").status.success())
+        .expect("skillquiz starts under some limit below 400 MiB");
+    // A bank within the size limit that needs far more than 16 MiB more to load.
+    let dir = tempfile::tempdir().unwrap();
+    let explanation = "Words that make the file large. ".repeat(100);
+    let questions: Vec<String> = (0..2000)
+        .map(|i| {
+            format!(
+                "(id: \"big.t.q{i}\", topic: \"big.t\", difficulty: Easy, prompt: \"Question {i}?\", kind: TrueFalse(answer: true), explanation: \"{explanation}\")"
+            )
+        })
+        .collect();
+    let bank = dir.path().join("big.ron");
+    std::fs::write(
+        &bank,
+        format!(
+            "(format_version: 1, name: \"big\", version: \"1.0.0\", areas: [(id: \"big\", title: \"Big\")], topics: [(id: \"big.t\", title: \"T\", step: 2)], questions: [{}])",
+            questions.join(",\n")
+        ),
+    )
+    .unwrap();
+    let out = under_memory_limit(
+        base + 16 * 1024,
+        &format!("validate --no-pager '{}'", bank.display()),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "stderr: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("skillquiz: out of memory"), "{stderr}");
+}

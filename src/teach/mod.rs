@@ -38,6 +38,43 @@ pub fn bank_template(area: &str, title: Option<&str>) -> Result<String, Template
         .replace("{{TITLE}}", &title))
 }
 
+const TEMP_SUFFIX: &str = ".tmp";
+/// A temporary file older than this is left over from a writer that was killed.
+pub const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Removes temporary files with `prefix` in `dir` that no running write can own any more.
+fn remove_stale_temps(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(prefix) && name.ends_with(TEMP_SUFFIX)) {
+            continue;
+        }
+        let stale = e
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_TEMP);
+        if stale {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// An I/O error in words, without the OS error number: "No such file or directory".
+fn plain(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "the folder does not exist".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
 /// Writes `contents` to `path` atomically: to a temporary file in the same folder, then
 /// renamed over `path`, so a reader sees the old file or the new one, never half of one.
 /// Without `overwrite`, an existing `path` is left alone and the error kind is
@@ -63,10 +100,24 @@ pub fn write_atomic(path: &Path, contents: &[u8], overwrite: bool) -> io::Result
             format!("{} exists and is not a regular file", path.display()),
         ));
     }
+    // The temporary file is named after the target, so that one left by a process killed
+    // between writing and renaming is found and removed by the next write.
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let prefix = format!(".{name}.skillquiz-");
+    remove_stale_temps(dir, &prefix);
     let mut tmp = tempfile::Builder::new()
-        .prefix(".skillquiz-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+        .prefix(&prefix)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)
+        // tempfile's own message names the temporary path, which means nothing to a user.
+        .map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot create a file in {}: {}", dir.display(), plain(&e)),
+            )
+        })?;
     tmp.write_all(contents)?;
     // Keep the mode of the file replaced; a new file gets the usual 0644 (a temp file is
     // created 0600).
@@ -104,6 +155,40 @@ mod tests {
         assert!(t.contains(r#"title: "Say \"hi\"""#));
         let t = bank_template("deep_learning", None).unwrap();
         assert!(t.contains(r#"title: "Deep learning""#));
+    }
+
+    #[test]
+    fn atomic_write_removes_a_stale_temp_file_and_keeps_a_fresh_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(".x.ron.skillquiz-AbC123.tmp");
+        let fresh = dir.path().join(".x.ron.skillquiz-XyZ789.tmp");
+        let other = dir.path().join(".y.ron.skillquiz-AbC123.tmp");
+        for p in [&stale, &fresh, &other] {
+            std::fs::write(p, "half").unwrap();
+        }
+        let old = std::time::SystemTime::now() - 2 * STALE_TEMP;
+        for p in [&stale, &other] {
+            std::fs::File::options()
+                .write(true)
+                .open(p)
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
+        write_atomic(&dir.path().join("x.ron"), b"one", false).unwrap();
+        assert!(!stale.exists());
+        // A younger one may belong to a write in progress; another target's is not ours.
+        assert!(fresh.exists() && other.exists());
+    }
+
+    #[test]
+    fn a_missing_folder_is_named_not_the_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = write_atomic(&dir.path().join("no/such/x.ron"), b"one", false).unwrap_err();
+        let message = e.to_string();
+        assert!(message.contains("no/such"), "{message}");
+        assert!(message.contains("does not exist"), "{message}");
+        assert!(!message.contains("skillquiz-"), "{message}");
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! The skillquiz command: flags in, library calls, rendered output and an exit code.
 //!
 //! Exit codes (README, "Exit codes"): 0 done; 1 output could not be written; 2 usage or
-//! input error; 3 invalid bank files; 101 internal error (a bug).
+//! input error; 3 invalid bank files; 4 history unusable; 5 out of memory; 101 internal
+//! error (a bug).
 
 mod cli;
 mod html;
 mod learn;
+mod oom;
 mod prompt;
 mod render;
 mod review;
@@ -80,6 +82,9 @@ impl From<BankErrors> for Failure {
         Failure::Banks(e)
     }
 }
+
+#[global_allocator]
+static ALLOCATOR: oom::Guarded = oom::Guarded;
 
 const EXIT_OUTPUT: u8 = 1;
 const EXIT_USAGE: u8 = 2;
