@@ -57,9 +57,9 @@ fn out_of_memory(size: usize) -> ! {
         len: 0,
     };
     let mib = size.div_ceil(1024 * 1024);
-    let _ = write!(
+    let _ = writeln!(
         w,
-        "skillquiz: out of memory (could not get {mib} MiB more); nothing was saved half-written\n"
+        "skillquiz: out of memory (could not get {mib} MiB more); nothing was saved half-written"
     );
     let len = w.len;
     let _ = std::io::stderr().write_all(&buf[..len]);
