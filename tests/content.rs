@@ -10,8 +10,9 @@ const KNOWLEDGE_AREAS: [&str; 5] = [
     "tooling",
     "deployment",
 ];
-const MIN_PER_AREA: usize = 60;
-const MIN_PER_TOPIC: usize = 6;
+const MIN_PER_AREA: usize = 80;
+/// Enough for retakes, spaced review and adaptive selection to stay fresh for weeks.
+const MIN_PER_TOPIC: usize = 20;
 const MIN_LEVEL_SHARE: f64 = 0.20;
 
 fn catalog() -> Catalog {
@@ -83,6 +84,60 @@ fn difficulty_is_spread_in_every_area() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// About 30/40/30 easy/medium/hard in every topic, so an adaptive quiz finds a question
+/// near any learner's level in each.
+#[test]
+fn difficulty_is_spread_in_every_topic() {
+    let cat = catalog();
+    let mut problems = Vec::new();
+    for t in &cat.topics {
+        let qs: Vec<_> = cat.questions_in_topic(&t.id).collect();
+        for level in Difficulty::ALL {
+            let share =
+                qs.iter().filter(|q| q.difficulty == level).count() as f64 / qs.len().max(1) as f64;
+            if !(0.2..=0.5).contains(&share) {
+                problems.push(format!(
+                    "{}: {} is {:.0}% of the questions",
+                    t.id,
+                    level.as_str(),
+                    share * 100.0
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every choice question has feedback on at least one wrong choice (the most tempting).
+#[test]
+fn choice_questions_explain_a_tempting_wrong_choice() {
+    let cat = catalog();
+    let missing: Vec<&str> = cat
+        .questions
+        .iter()
+        .filter(|q| match &q.kind {
+            Kind::SingleChoice {
+                choices, answer, ..
+            } => !choices
+                .iter()
+                .enumerate()
+                .any(|(i, c)| i != *answer && c.feedback.is_some()),
+            Kind::MultipleSelect {
+                choices, answers, ..
+            } => !choices
+                .iter()
+                .enumerate()
+                .any(|(i, c)| !answers.contains(&i) && c.feedback.is_some()),
+            _ => false,
+        })
+        .map(|q| q.id.as_str())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no feedback on a wrong choice: {missing:?}"
+    );
 }
 
 #[test]
