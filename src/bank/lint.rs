@@ -5,7 +5,7 @@ use super::diagnostic::{Diagnostic, Problem, Severity};
 use super::giveaway::{self, Why};
 use super::model::{Catalog, Kind, Question};
 use crate::text::fold_text;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// Prompts of at least this many distinct words are compared for near-duplicates.
 pub const SIMILAR_MIN_WORDS: usize = 6;
@@ -30,11 +30,11 @@ pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
         problem,
     };
     let mut prompts: HashMap<String, &Question> = HashMap::new();
-    let mut earlier: Vec<(BTreeSet<&str>, &Question)> = Vec::new();
     let keys: Vec<String> = cat.questions.iter().map(prompt_key).collect();
-    for (q, key) in cat.questions.iter().zip(&keys) {
+    let mut similar_index = SimilarIndex::new(&keys);
+    for (i, (q, key)) in cat.questions.iter().zip(&keys).enumerate() {
         let first = prompts.entry(key.clone()).or_insert(q);
-        let words: BTreeSet<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+        let words = similar_index.words(i);
         let exact = !std::ptr::eq(*first, q);
         if wanted(&q.origin.file) && exact {
             out.push(warn(
@@ -44,24 +44,21 @@ pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
                     at: first.origin.to_string(),
                 },
             ));
-        } else if wanted(&q.origin.file) && words.len() >= SIMILAR_MIN_WORDS {
-            let similar = earlier
-                .iter()
-                .map(|(w, other)| (jaccard(&words, w), other))
-                .filter(|(j, _)| *j >= SIMILAR_PROMPT)
-                .max_by(|a, b| a.0.total_cmp(&b.0));
-            if let Some((_, other)) = similar {
-                out.push(warn(
-                    q,
-                    Problem::SimilarPrompt {
-                        other: other.id.clone(),
-                        at: other.origin.to_string(),
-                    },
-                ));
-            }
+        } else if wanted(&q.origin.file)
+            && words >= SIMILAR_MIN_WORDS
+            && let Some(j) = similar_index.most_similar_earlier(i)
+        {
+            let other = &cat.questions[j];
+            out.push(warn(
+                q,
+                Problem::SimilarPrompt {
+                    other: other.id.clone(),
+                    at: other.origin.to_string(),
+                },
+            ));
         }
-        if words.len() >= SIMILAR_MIN_WORDS {
-            earlier.push((words, q));
+        if words >= SIMILAR_MIN_WORDS {
+            similar_index.add(i);
         }
         if !wanted(&q.origin.file) {
             continue;
@@ -200,9 +197,116 @@ fn prompt_key(q: &Question) -> String {
     )
 }
 
-/// |a ∩ b| / |a ∪ b|, in [0, 1]; 0 for two empty sets.
-fn jaccard(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> f64 {
-    let both = a.intersection(b).count();
+/// Finds, for each prompt, the most similar earlier prompt with a Jaccard index of at
+/// least [`SIMILAR_PROMPT`], without comparing every pair: the prefix filter of
+/// similarity joins. Words are numbered rarest first; two sets with J ≥ t must share one
+/// of the first |A| − ⌈t·|A|⌉ + 1 words of each, so only prompts indexed under one of those
+/// are candidates, and only those of a compatible size are compared.
+struct SimilarIndex {
+    /// Each prompt's distinct words as ids, rarest first.
+    sets: Vec<Vec<u32>>,
+    /// Word id → prompts added so far whose prefix holds it.
+    postings: HashMap<u32, Vec<usize>>,
+}
+
+impl SimilarIndex {
+    fn new(keys: &[String]) -> Self {
+        let mut sets: Vec<Vec<&str>> = keys
+            .iter()
+            .map(|k| {
+                let mut w: Vec<&str> = k.split(' ').filter(|w| !w.is_empty()).collect();
+                w.sort_unstable();
+                w.dedup();
+                w
+            })
+            .collect();
+        let mut frequency: HashMap<&str, usize> = HashMap::new();
+        for s in &sets {
+            for w in s {
+                *frequency.entry(w).or_insert(0) += 1;
+            }
+        }
+        // Rarest first; ties by the word, so the order does not depend on hashing.
+        let mut order: Vec<(&str, usize)> = frequency.into_iter().collect();
+        order.sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(b.0)));
+        let id: HashMap<&str, u32> = order
+            .iter()
+            .enumerate()
+            .map(|(i, (w, _))| (*w, i as u32))
+            .collect();
+        let sets = sets
+            .iter_mut()
+            .map(|s| {
+                let mut ids: Vec<u32> = s.iter().map(|w| id[w]).collect();
+                ids.sort_unstable();
+                ids
+            })
+            .collect();
+        SimilarIndex {
+            sets,
+            postings: HashMap::new(),
+        }
+    }
+
+    fn words(&self, i: usize) -> usize {
+        self.sets[i].len()
+    }
+
+    /// How many of a set's first (rarest) words two similar sets must share one of.
+    fn prefix(len: usize) -> usize {
+        let needed = (SIMILAR_PROMPT * len as f64 - 1e-9).ceil() as usize;
+        len - needed.min(len) + 1
+    }
+
+    fn add(&mut self, i: usize) {
+        let n = Self::prefix(self.sets[i].len()).min(self.sets[i].len());
+        for &w in &self.sets[i][..n] {
+            self.postings.entry(w).or_default().push(i);
+        }
+    }
+
+    /// The earlier prompt most similar to prompt `i` (J ≥ the threshold); on a tie, the
+    /// latest of them.
+    fn most_similar_earlier(&self, i: usize) -> Option<usize> {
+        let a = &self.sets[i];
+        let n = Self::prefix(a.len()).min(a.len());
+        let mut candidates: Vec<usize> = a[..n]
+            .iter()
+            .filter_map(|w| self.postings.get(w))
+            .flatten()
+            .copied()
+            .filter(|&j| j < i)
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let (lo, hi) = (
+            SIMILAR_PROMPT * a.len() as f64 - 1e-9,
+            a.len() as f64 / SIMILAR_PROMPT + 1e-9,
+        );
+        candidates
+            .into_iter()
+            .filter(|&j| (lo..=hi).contains(&(self.sets[j].len() as f64)))
+            .map(|j| (jaccard(a, &self.sets[j]), j))
+            .filter(|(s, _)| *s >= SIMILAR_PROMPT)
+            .max_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)))
+            .map(|(_, j)| j)
+    }
+}
+
+/// |a ∩ b| / |a ∪ b| of two sorted sets, in [0, 1]; 0 for two empty sets.
+fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+    let (mut i, mut j, mut both) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
     let either = a.len() + b.len() - both;
     if either == 0 {
         0.0
@@ -224,4 +328,63 @@ fn is_above_choice(text: &str) -> bool {
     ]
     .contains(&t)
         || (t.starts_with("both ") && t.contains(" and ") && t.len() <= 12)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The slow, obviously right search the index replaces.
+    fn brute_force(keys: &[String]) -> Vec<Option<usize>> {
+        let sets: Vec<Vec<&str>> = keys
+            .iter()
+            .map(|k| {
+                let mut w: Vec<&str> = k.split(' ').filter(|w| !w.is_empty()).collect();
+                w.sort_unstable();
+                w.dedup();
+                w
+            })
+            .collect();
+        let j = |a: &[&str], b: &[&str]| {
+            let both = a.iter().filter(|w| b.contains(w)).count();
+            both as f64 / (a.len() + b.len() - both) as f64
+        };
+        (0..sets.len())
+            .map(|i| {
+                (0..i)
+                    .map(|k| (j(&sets[i], &sets[k]), k))
+                    .filter(|(s, _)| *s >= SIMILAR_PROMPT)
+                    .max_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)))
+                    .map(|(_, k)| k)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_index_finds_what_comparing_every_pair_finds() {
+        // Prompts from a small vocabulary, so that many pairs are near the threshold.
+        let vocab = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"];
+        let mut state = 7u64;
+        let keys: Vec<String> = (0..400)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let n = 6 + (state >> 60) as usize % 6;
+                (0..n)
+                    .map(|k| vocab[((state >> (k * 5)) % vocab.len() as u64) as usize])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let mut index = SimilarIndex::new(&keys);
+        let mut found = Vec::new();
+        for i in 0..keys.len() {
+            found.push(index.most_similar_earlier(i));
+            index.add(i);
+        }
+        let expected = brute_force(&keys);
+        assert!(expected.iter().filter(|e| e.is_some()).count() > 20);
+        assert_eq!(found, expected);
+    }
 }

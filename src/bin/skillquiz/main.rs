@@ -318,7 +318,8 @@ pub(crate) fn write_json<T: serde::Serialize>(out: &mut impl Write, value: &T) -
     out.write_all(text.as_bytes())
 }
 
-fn source_line(file: &str, line: usize) -> Option<String> {
+/// The text of a bank file a diagnostic names, as loaded (read at most once per file).
+fn source_text(file: &str) -> Option<String> {
     let builtin = |name: &str| format!("question_banks/{name} (built in)");
     let text = if file == builtin(BUILTIN_ROADMAP.0) {
         BUILTIN_ROADMAP.1.to_string()
@@ -339,13 +340,30 @@ fn source_line(file: &str, line: usize) -> Option<String> {
         .ok()?;
         String::from_utf8_lossy(&bytes).into_owned()
     };
-    Some(Locator::new(&text).line_text(line).to_string())
+    Some(text)
 }
 
+/// Renders diagnostics with their source lines. Each file is read once, however many
+/// diagnostics it has, and not at all for diagnostics about a whole file (line 0).
 fn write_diagnostics(w: &mut dyn Write, theme: &Theme, diags: &[Diagnostic]) -> io::Result<()> {
+    let mut texts: std::collections::HashMap<&str, Option<String>> = Default::default();
+    let mut locators: std::collections::HashMap<&str, Locator> = Default::default();
+    for d in diags.iter().filter(|d| d.line > 0) {
+        texts
+            .entry(d.file.as_str())
+            .or_insert_with(|| source_text(&d.file));
+    }
+    for (file, text) in &texts {
+        if let Some(text) = text {
+            locators.insert(file, Locator::new(text));
+        }
+    }
     for d in diags {
-        let line = source_line(&d.file, d.line);
-        write!(w, "{}", render::diagnostic(theme, d, line.as_deref()))?;
+        let line = (d.line > 0)
+            .then(|| locators.get(d.file.as_str()))
+            .flatten()
+            .map(|l| l.line_text(d.line));
+        write!(w, "{}", render::diagnostic(theme, d, line))?;
     }
     Ok(())
 }
