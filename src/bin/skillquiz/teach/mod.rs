@@ -12,6 +12,8 @@ use skillquiz::{
     CatalogBuilder, GiftImportOptions, Source, bank_stats, bank_template, bank_to_ron, export_gift,
     import_gift, write_atomic,
 };
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -351,7 +353,8 @@ pub struct AnalyzeArgs {
     pub bank: BankArgs,
 }
 
-/// The result files a path names: itself, or the .json files in a folder, sorted.
+/// The result files a path names: itself, or the .json files in a folder (any case:
+/// `.JSON` too), sorted.
 fn result_files(path: &Path) -> Result<Vec<PathBuf>, Failure> {
     let meta = std::fs::metadata(path)
         .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
@@ -362,7 +365,11 @@ fn result_files(path: &Path) -> Result<Vec<PathBuf>, Failure> {
         .map_err(|e| Failure::Usage(format!("cannot read folder {}: {e}", path.display())))?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json") && p.is_file())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+                && p.is_file()
+        })
         .collect();
     out.sort();
     if out.is_empty() {
@@ -376,24 +383,30 @@ fn result_files(path: &Path) -> Result<Vec<PathBuf>, Failure> {
 
 pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode, Failure> {
     let cat = load(&args.bank)?;
-    let mut results = Vec::new();
+    let mut class = skillquiz::ClassAnalysis::new(&cat);
+    // Each file once, however it was named: canonical path → the name counted.
+    let mut seen: HashMap<PathBuf, String> = HashMap::new();
+    let refused = |e: skillquiz::AnalyzeError| Failure::Usage(e.to_string());
     for p in &args.results {
         for f in result_files(p)? {
             let name = f.display().to_string();
+            match std::fs::canonicalize(&f).ok().map(|c| seen.entry(c)) {
+                Some(Entry::Occupied(first)) => {
+                    class.same_file(&name, first.get());
+                    continue;
+                }
+                Some(Entry::Vacant(v)) => {
+                    v.insert(name.clone());
+                }
+                None => {}
+            }
+            // One result at a time: only what the statistics need is kept.
             let text = crate::read_text(&f)?;
-            let r = skillquiz::QuizResult::from_json(&name, &text)
-                .map_err(|e| Failure::Usage(e.to_string()))?;
-            // Scores are graded again from the answers, never taken from the file; a
-            // question the banks do not know is left for analyze to report with the banks.
-            let r = match r.regraded(&cat, &name) {
-                Ok(r) => r,
-                Err(skillquiz::ResultError::UnknownQuestion { .. }) => r,
-                Err(e) => return Err(Failure::Usage(e.to_string())),
-            };
-            results.push((name, r));
+            let r = skillquiz::read_result(&name, &text).map_err(|e| refused(e.into()))?;
+            class.add(&name, &r).map_err(refused)?;
         }
     }
-    let a = skillquiz::analyze(&results, &cat).map_err(|e| Failure::Usage(e.to_string()))?;
+    let a = class.finish().map_err(refused)?;
     let mut out = io::stdout().lock();
     if args.json {
         crate::write_json(&mut out, &a)?;
