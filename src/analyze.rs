@@ -1047,4 +1047,124 @@ mod tests {
         let c = covariance(&x, &rest).unwrap();
         assert!((c / max_covariance(&x, &rest).unwrap() - 1.0).abs() < 1e-12);
     }
+
+    fn item(facility: f64, discrimination: Option<f64>) -> ItemStats {
+        ItemStats {
+            id: "q".into(),
+            prompt: String::new(),
+            kind: "numeric".into(),
+            attempts: 100,
+            skipped: 0,
+            facility,
+            sd: Some(0.3),
+            discrimination_index: discrimination,
+            discriminative_efficiency: None,
+            choices: Vec::new(),
+            certainty_3: None,
+            confidently_wrong: None,
+            flags: Vec::new(),
+        }
+    }
+
+    fn codes(q: &ItemStats) -> Vec<&'static str> {
+        flags(q, true).iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn flags_compare_the_figures_they_quote() {
+        // 9.96% shows as 10.0%, which is not under 10%; 9.94% shows as 9.9%, which is.
+        assert!(codes(&item(0.0996, Some(0.5))).is_empty());
+        let hard = flags(&item(0.0994, Some(0.5)), true);
+        assert_eq!(hard[0].code, "too-hard");
+        assert!(hard[0].reason.starts_with("facility 9.9% is under 10%"));
+        assert!(codes(&item(0.9504, Some(0.5))).is_empty());
+        assert_eq!(codes(&item(0.9506, Some(0.5))), ["too-easy"]);
+        // −0.004% shows as 0.0%: low, not negative, and never "−0.0".
+        let low = flags(&item(0.5, Some(-0.00004)), true);
+        assert_eq!(low.len(), 1);
+        assert_eq!(low[0].code, "low-discrimination");
+        assert!(
+            low[0]
+                .reason
+                .starts_with("discrimination 0.0% is under 20%")
+        );
+        assert_eq!(
+            codes(&item(0.5, Some(-0.0006))),
+            ["negative-discrimination"]
+        );
+        assert!(codes(&item(0.5, Some(0.1996))).is_empty());
+        assert_eq!(shown_percent(-0.00001).to_string(), "0");
+    }
+
+    #[test]
+    fn flags_come_most_urgent_first() {
+        let mut q = item(0.05, Some(-0.3));
+        q.choices = vec![
+            ChoiceCount {
+                index: 0,
+                text: "key".into(),
+                right: true,
+                picked: 10,
+                rest_mean: Some(1.0),
+            },
+            ChoiceCount {
+                index: 1,
+                text: "b".into(),
+                right: false,
+                picked: 80,
+                rest_mean: Some(5.0),
+            },
+            ChoiceCount {
+                index: 2,
+                text: "c".into(),
+                right: false,
+                picked: 0,
+                rest_mean: None,
+            },
+        ];
+        assert_eq!(
+            codes(&q),
+            [
+                "likely-wrong-key",
+                "negative-discrimination",
+                "too-hard",
+                "unused-distractor"
+            ]
+        );
+        // Too few students: no guess at the key.
+        assert!(
+            !flags(&q, false)
+                .iter()
+                .any(|f| f.code == "likely-wrong-key")
+        );
+    }
+
+    #[test]
+    fn sorted_cross_products_match_sorting_the_values() {
+        // Σ x₍ₖ₎ r₍ₖ₎ the slow way: expand, sort both, pair.
+        let xs = [3i64, 0, 3, 1, 0, 0, 2, 3];
+        let rs = [5i64, -1, 2, 2, 7, 0, 2, 9];
+        let counts = |v: &[i64]| {
+            let mut m = BTreeMap::new();
+            for x in v {
+                *m.entry(*x).or_insert(0u64) += 1;
+            }
+            m
+        };
+        let (mut a, mut b) = (xs.to_vec(), rs.to_vec());
+        a.sort();
+        b.sort();
+        let slow: i128 = a.iter().zip(&b).map(|(x, r)| i128::from(x * r)).sum();
+        assert_eq!(sorted_cross(&counts(&xs), &counts(&rs)), slow);
+    }
+
+    #[test]
+    fn marks_are_kept_to_seven_decimals() {
+        // 2/3 earned as 2/3 and as 1 − 1/3 differ in the last bit, not in the mark.
+        let (a, b) = (2.0f64 / 3.0, 1.0 - 1.0f64 / 3.0);
+        assert_ne!(a, b);
+        assert_eq!(mark_units(a), mark_units(b));
+        assert_eq!(mark_units(a), 6_666_667);
+        assert_eq!(mark_units(1.0), MARK_UNITS);
+    }
 }
