@@ -381,12 +381,52 @@ fn result_files(path: &Path) -> Result<Vec<PathBuf>, Failure> {
     Ok(out)
 }
 
+/// Results read and parsed together, on several threads, then added in file order (so
+/// the first refusal is the first bad file's); memory holds one batch at a time.
+const ANALYZE_BATCH: usize = 256;
+
+/// Reads and parses one result file; the error is the message for exit 2.
+fn read_saved(path: &Path, name: &str) -> Result<skillquiz::SavedResult, String> {
+    let text = crate::read_text(path).map_err(|e| match e {
+        Failure::Usage(m) => m,
+        _ => format!("cannot read {name}"),
+    })?;
+    skillquiz::read_result(name, &text).map_err(|e| e.to_string())
+}
+
+/// `read_saved` over `files`, split across up to `threads` threads, in order.
+fn read_batch(
+    files: &[(PathBuf, String)],
+    threads: usize,
+) -> Vec<Result<skillquiz::SavedResult, String>> {
+    let chunk = files.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|(p, n)| read_saved(p, n))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| vec![Err("a result could not be read".into())])
+            })
+            .collect()
+    })
+}
+
 pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode, Failure> {
     let cat = load(&args.bank)?;
     let mut class = skillquiz::ClassAnalysis::new(&cat);
     // Each file once, however it was named: canonical path → the name counted.
     let mut seen: HashMap<PathBuf, String> = HashMap::new();
-    let refused = |e: skillquiz::AnalyzeError| Failure::Usage(e.to_string());
+    let mut files = Vec::new();
     for p in &args.results {
         for f in result_files(p)? {
             let name = f.display().to_string();
@@ -400,13 +440,20 @@ pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode, Failure> {
                 }
                 None => {}
             }
-            // One result at a time: only what the statistics need is kept.
-            let text = crate::read_text(&f)?;
-            let r = skillquiz::read_result(&name, &text).map_err(|e| refused(e.into()))?;
-            class.add(&name, &r).map_err(refused)?;
+            files.push((f, name));
         }
     }
-    let a = class.finish().map_err(refused)?;
+    drop(seen);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    for batch in files.chunks(ANALYZE_BATCH) {
+        for ((_, name), r) in batch.iter().zip(read_batch(batch, threads)) {
+            let r = r.map_err(Failure::Usage)?;
+            class
+                .add(name, &r)
+                .map_err(|e| Failure::Usage(e.to_string()))?;
+        }
+    }
+    let a = class.finish().map_err(|e| Failure::Usage(e.to_string()))?;
     let mut out = io::stdout().lock();
     if args.json {
         crate::write_json(&mut out, &a)?;
