@@ -558,3 +558,94 @@ fn five_thousand_results_are_counted_in_bounded_memory() {
         (0..5000).filter(|n| n % 3 == 2).count()
     );
 }
+
+/// Random classes of the partial fixture, against the slow float formulas (the public
+/// `mean`, `variance`, `correlation` and `cronbach_alpha`, applied to every mark): the
+/// same figures to 1e-9, and α never above 1, r in [−1, 1], efficiency at most 1.
+#[test]
+fn random_classes_match_the_slow_formulas() {
+    use rand::{RngExt, SeedableRng};
+    use skillquiz::{
+        Answer, CatalogBuilder, ClassAnalysis, SavedAnswer, SavedResult, correlation,
+        cronbach_alpha, grade, mark_units, mean, variance,
+    };
+    let mut b = CatalogBuilder::builtin();
+    b.add_path(&fixture("teach/partial.ron"));
+    let cat = b.build().unwrap();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let (mut compared, mut alphas) = (0, 0);
+    for _ in 0..200 {
+        let students = rng.random_range(5..40);
+        let mut class = ClassAnalysis::new(&cat);
+        let mut marks: Vec<[f64; 5]> = Vec::new();
+        for s in 0..students {
+            let picks: Vec<usize> = (0..6).filter(|_| rng.random::<f64>() < 0.5).collect();
+            let answers = [
+                Answer::Choices(picks),
+                Answer::Choice(rng.random_range(0..4)),
+                Answer::Bool(rng.random()),
+                Answer::Number(if rng.random() { 2.5 } else { 0.0 }),
+                if rng.random::<f64>() < 0.2 {
+                    Answer::Skip
+                } else {
+                    Answer::Text("bias".into())
+                },
+            ];
+            let mut row = [0.0; 5];
+            let questions = IDS
+                .iter()
+                .zip(answers)
+                .enumerate()
+                .map(|(i, (id, answer))| {
+                    let g = grade(cat.question(id).unwrap(), &answer);
+                    row[i] = mark_units(g.score) as f64 / 1e7;
+                    SavedAnswer {
+                        id: id.to_string(),
+                        answer,
+                        score: g.score,
+                        correct: g.correct,
+                        graded: true,
+                        order: Vec::new(),
+                        certainty: None,
+                        bank: "partial".into(),
+                        bank_version: "1.0.0".into(),
+                    }
+                })
+                .collect();
+            marks.push(row);
+            let r = SavedResult {
+                format_version: 1,
+                attempt: None,
+                mode: skillquiz::Mode::Fixed,
+                questions,
+            };
+            class.add(&format!("s{s}.json"), &r).unwrap();
+        }
+        let a = class.finish().unwrap();
+        let totals: Vec<f64> = marks.iter().map(|r| r.iter().sum()).collect();
+        let mut sum_var = 0.0;
+        for (i, id) in IDS.iter().enumerate() {
+            let x: Vec<f64> = marks.iter().map(|r| r[i]).collect();
+            let rest: Vec<f64> = totals.iter().zip(&x).map(|(t, x)| t - x).collect();
+            sum_var += variance(&x).unwrap();
+            let q = a.questions.iter().find(|q| q.id == *id).unwrap();
+            assert!((q.facility - mean(&x).unwrap()).abs() < 1e-9);
+            assert!((q.sd.unwrap() - variance(&x).unwrap().sqrt()).abs() < 1e-9);
+            if let Some(d) = q.discrimination_index {
+                assert!((-1.0..=1.0).contains(&d));
+                assert!((d - correlation(&x, &rest).unwrap()).abs() < 1e-9);
+                compared += 1;
+            }
+            if let Some(e) = q.discriminative_efficiency {
+                assert!(e <= 1.0);
+            }
+        }
+        if let Some(alpha) = a.test.alpha {
+            assert!(alpha <= 1.0);
+            let slow = cronbach_alpha(5, sum_var, variance(&totals).unwrap()).unwrap();
+            assert!((alpha - slow.min(1.0)).abs() < 1e-9, "{alpha} {slow}");
+            alphas += 1;
+        }
+    }
+    assert!(compared > 900 && alphas > 190, "{compared} {alphas}");
+}
