@@ -343,7 +343,7 @@ pub fn export(cmd: ExportCommand) -> Result<ExitCode, Failure> {
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
     /// Results saved with `skillquiz take --json > FILE.json`, one per student, or folders
-    /// of them (every .json file inside).
+    /// of them (every .json or .JSON file inside). A file given twice counts once.
     #[arg(required = true, value_name = "RESULTS")]
     pub results: Vec<PathBuf>,
     /// Print as JSON.
