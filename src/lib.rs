@@ -43,9 +43,11 @@ mod teach;
 mod text;
 
 pub use analyze::{
-    AnalyzeError, ChoiceCount, DISCRIMINATION_LOW, FACILITY_HIGH, FACILITY_LOW, Flag, ItemAnalysis,
-    ItemStats, TestStats, analyze, correlation, covariance, cronbach_alpha, max_covariance, mean,
-    standard_error, variance,
+    ALPHA_SATISFACTORY, ALPHA_UNSATISFACTORY, Added, AlphaReading, AnalyzeError, ChoiceCount,
+    ClassAnalysis, DISCRIMINATION_LOW, Duplicate, FACILITY_HIGH, FACILITY_LOW, Flag, ItemAnalysis,
+    ItemStats, MARK_UNITS, MIN_DISCRIMINATION_RESULTS, SMALL_CLASS, SavedAnswer, SavedAttempt,
+    SavedResult, TestStats, analyze, correlation, covariance, cronbach_alpha, mark_units,
+    max_covariance, mean, read_result, standard_error, variance,
 };
 pub use bank::MIN_QUESTIONS_PER_TOPIC;
 pub use bank::raw;

@@ -252,6 +252,12 @@ pub enum ResultError {
     },
     #[error("{file}: question `{id}` is not in the loaded banks; pass its bank with --bank")]
     UnknownQuestion { file: String, id: String },
+    #[error("{file}: the answer to question `{id}` {reason}")]
+    BadAnswer {
+        file: String,
+        id: String,
+        reason: String,
+    },
 }
 
 impl QuizResult {
@@ -383,6 +389,8 @@ impl QuizResult {
 
     /// Reads a saved result, checking its version.
     pub fn from_json(file: &str, text: &str) -> Result<QuizResult, ResultError> {
+        // A byte-order mark (some Windows editors add one) is not part of the JSON.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let v: serde_json::Value =
             serde_json::from_str(text).map_err(|e| ResultError::Malformed {
                 file: file.into(),
@@ -412,33 +420,13 @@ impl QuizResult {
         let mut seen = std::collections::HashSet::new();
         for q in &mut out.questions {
             let r = &q.response;
-            let Some(question) = catalog.question(&r.id) else {
-                return Err(ResultError::UnknownQuestion {
-                    file: file.into(),
-                    id: r.id.clone(),
-                });
-            };
             if !seen.insert(r.id.clone()) {
                 return Err(ResultError::Malformed {
                     file: file.into(),
                     reason: format!("question `{}` is answered more than once", r.id),
                 });
             }
-            let n = question.kind.choices().map_or(0, <[_]>::len);
-            let mut sorted = r.order.clone();
-            sorted.sort_unstable();
-            if !r.order.is_empty() && sorted != (0..n).collect::<Vec<_>>() {
-                return Err(ResultError::Malformed {
-                    file: file.into(),
-                    reason: format!("the choice order of `{}` is not one of its choices", r.id),
-                });
-            }
-            if r.certainty.is_some_and(|c| !(1..=3).contains(&c)) {
-                return Err(ResultError::Malformed {
-                    file: file.into(),
-                    reason: format!("the certainty of `{}` is not 1, 2 or 3", r.id),
-                });
-            }
+            let (question, _) = regrade(catalog, file, &r.id, &r.answer, &r.order, r.certainty)?;
             let mut again =
                 crate::quiz::response_of(question, r.answer.clone(), &r.order, r.seconds.max(0.0));
             again.certainty = r.certainty;
@@ -482,4 +470,86 @@ impl QuizResult {
             &learner,
         ))
     }
+}
+
+/// Grades a saved answer to question `id` again against `catalog`, after checking that it
+/// could have been given: the question is known, the answer is of its kind (a skip fits
+/// every kind), every choice index exists and is picked once, a self-rating is 1-5, the
+/// display order is a permutation of the question's choices and a certainty is 1-3.
+/// `file` names the result in errors.
+pub(crate) fn regrade<'c>(
+    catalog: &'c Catalog,
+    file: &str,
+    id: &str,
+    answer: &crate::evidence::Answer,
+    order: &[usize],
+    certainty: Option<u8>,
+) -> Result<(&'c crate::bank::Question, crate::quiz::Graded), ResultError> {
+    use crate::bank::Kind;
+    use crate::evidence::Answer;
+    let Some(question) = catalog.question(id) else {
+        return Err(ResultError::UnknownQuestion {
+            file: file.into(),
+            id: id.into(),
+        });
+    };
+    let bad = |reason: String| ResultError::BadAnswer {
+        file: file.into(),
+        id: id.into(),
+        reason,
+    };
+    let n = question.kind.choices().map_or(0, <[_]>::len);
+    let mut sorted = order.to_vec();
+    sorted.sort_unstable();
+    if !order.is_empty() && sorted != (0..n).collect::<Vec<_>>() {
+        return Err(ResultError::Malformed {
+            file: file.into(),
+            reason: format!("the choice order of `{id}` is not one of its choices"),
+        });
+    }
+    if certainty.is_some_and(|c| !(1..=3).contains(&c)) {
+        return Err(ResultError::Malformed {
+            file: file.into(),
+            reason: format!("the certainty of `{id}` is not 1, 2 or 3"),
+        });
+    }
+    let missing = |i: usize| {
+        bad(format!(
+            "picks choice {i}, which does not exist (the question has {n} choices, numbered 0 to {})",
+            n.saturating_sub(1)
+        ))
+    };
+    match (&question.kind, answer) {
+        (_, Answer::Skip) => {}
+        (Kind::SingleChoice { .. }, Answer::Choice(i)) => {
+            if *i >= n {
+                return Err(missing(*i));
+            }
+        }
+        (Kind::MultipleSelect { .. }, Answer::Choices(picked)) => {
+            let mut seen = vec![false; n];
+            for &i in picked {
+                match seen.get_mut(i) {
+                    None => return Err(missing(i)),
+                    Some(true) => return Err(bad(format!("picks choice {i} twice"))),
+                    Some(s) => *s = true,
+                }
+            }
+        }
+        (Kind::SelfRating, Answer::Rating(r)) => {
+            if !(1..=5).contains(r) {
+                return Err(bad(format!("is a rating of {r}, not 1 to 5")));
+            }
+        }
+        (Kind::TrueFalse { .. }, Answer::Bool(_))
+        | (Kind::Numeric { .. }, Answer::Number(_))
+        | (Kind::ShortText { .. }, Answer::Text(_)) => {}
+        (kind, _) => {
+            return Err(bad(format!(
+                "is not of its kind ({}): the question was changed, or the file edited",
+                kind.name()
+            )));
+        }
+    }
+    Ok((question, crate::quiz::grade(question, answer)))
 }

@@ -2,6 +2,7 @@
 
 use crate::bank::{Catalog, Difficulty, Question};
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -64,44 +65,59 @@ pub struct BankStats {
 /// A topic is counted when a counted question uses it or one of `files` defines it, so
 /// a topic defined but still empty shows with 0 questions.
 pub fn bank_stats(cat: &Catalog, files: Option<&[String]>, min: usize) -> BankStats {
-    let wanted = |file: &str| files.is_none_or(|f| f.iter().any(|x| x == file));
+    // One pass over the questions, then look-ups: linear in the catalog's size.
+    let files: Option<HashSet<&str>> = files.map(|f| f.iter().map(String::as_str).collect());
+    let wanted = |file: &str| files.as_ref().is_none_or(|f| f.contains(file));
     let qs: Vec<&Question> = cat
         .questions
         .iter()
         .filter(|q| wanted(&q.origin.file))
         .collect();
+    // Per topic: questions by difficulty (easy, medium, hard).
+    let mut per_topic: HashMap<&str, [usize; 3]> = HashMap::new();
+    let mut per_area: HashMap<&str, usize> = HashMap::new();
+    let mut per_step: HashMap<u8, usize> = HashMap::new();
+    for q in &qs {
+        let d = match q.difficulty {
+            Difficulty::Easy => 0,
+            Difficulty::Medium => 1,
+            Difficulty::Hard => 2,
+        };
+        per_topic.entry(q.topic.as_str()).or_default()[d] += 1;
+        *per_area.entry(q.area.as_str()).or_default() += 1;
+        if let Some(t) = cat.topic(&q.topic) {
+            *per_step.entry(t.step).or_default() += 1;
+        }
+    }
     let self_rated = |area: &str| cat.area(area).is_some_and(|a| a.self_rated);
     let topics: Vec<TopicStats> = cat
         .topics
         .iter()
-        .filter(|t| wanted(&t.origin.file) || qs.iter().any(|q| q.topic == t.id))
+        .filter(|t| wanted(&t.origin.file) || per_topic.contains_key(t.id.as_str()))
         .map(|t| {
-            let count = |d: Option<Difficulty>| {
-                qs.iter()
-                    .filter(|q| q.topic == t.id && d.is_none_or(|d| q.difficulty == d))
-                    .count()
-            };
+            let [easy, medium, hard] = per_topic.get(t.id.as_str()).copied().unwrap_or_default();
             TopicStats {
                 topic: t.id.clone(),
                 title: t.title.clone(),
                 area: t.area.clone(),
                 step: t.step,
-                questions: count(None),
-                easy: count(Some(Difficulty::Easy)),
-                medium: count(Some(Difficulty::Medium)),
-                hard: count(Some(Difficulty::Hard)),
+                questions: easy + medium + hard,
+                easy,
+                medium,
+                hard,
                 self_rated: self_rated(&t.area),
             }
         })
         .collect();
+    let topic_areas: HashSet<&str> = topics.iter().map(|t| t.area.as_str()).collect();
     let areas = cat
         .areas
         .iter()
-        .filter(|a| topics.iter().any(|t| t.area == a.id))
+        .filter(|a| topic_areas.contains(a.id.as_str()))
         .map(|a| AreaCount {
             area: a.id.clone(),
             title: a.title.clone(),
-            questions: qs.iter().filter(|q| q.area == a.id).count(),
+            questions: per_area.get(a.id.as_str()).copied().unwrap_or(0),
         })
         .collect();
     let mut kinds: Vec<KindCount> = Vec::new();
@@ -120,10 +136,7 @@ pub fn bank_stats(cat: &Catalog, files: Option<&[String]>, min: usize) -> BankSt
         .map(|s| StepCount {
             step: s.number,
             title: s.title.clone(),
-            questions: qs
-                .iter()
-                .filter(|q| cat.topic(&q.topic).is_some_and(|t| t.step == s.number))
-                .count(),
+            questions: per_step.get(&s.number).copied().unwrap_or(0),
         })
         .collect();
     let below_min = topics
@@ -131,11 +144,13 @@ pub fn bank_stats(cat: &Catalog, files: Option<&[String]>, min: usize) -> BankSt
         .filter(|t| !t.self_rated && t.questions < min)
         .map(|t| t.topic.clone())
         .collect();
+    // Bank names in the order their first question comes.
+    let mut seen_banks: HashSet<&str> = HashSet::new();
     let mut banks: Vec<String> = Vec::new();
     for q in &qs {
-        let name = &cat.banks[q.bank].name;
-        if !banks.contains(name) {
-            banks.push(name.clone());
+        let name = cat.banks[q.bank].name.as_str();
+        if seen_banks.insert(name) {
+            banks.push(name.to_string());
         }
     }
     BankStats {

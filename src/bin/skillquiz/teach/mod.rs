@@ -12,6 +12,8 @@ use skillquiz::{
     CatalogBuilder, GiftImportOptions, Source, bank_stats, bank_template, bank_to_ron, export_gift,
     import_gift, write_atomic,
 };
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -341,7 +343,7 @@ pub fn export(cmd: ExportCommand) -> Result<ExitCode, Failure> {
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
     /// Results saved with `skillquiz take --json > FILE.json`, one per student, or folders
-    /// of them (every .json file inside).
+    /// of them (every .json or .JSON file inside). A file given twice counts once.
     #[arg(required = true, value_name = "RESULTS")]
     pub results: Vec<PathBuf>,
     /// Print as JSON.
@@ -351,7 +353,8 @@ pub struct AnalyzeArgs {
     pub bank: BankArgs,
 }
 
-/// The result files a path names: itself, or the .json files in a folder, sorted.
+/// The result files a path names: itself, or the .json files in a folder (any case:
+/// `.JSON` too), sorted.
 fn result_files(path: &Path) -> Result<Vec<PathBuf>, Failure> {
     let meta = std::fs::metadata(path)
         .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
@@ -362,7 +365,11 @@ fn result_files(path: &Path) -> Result<Vec<PathBuf>, Failure> {
         .map_err(|e| Failure::Usage(format!("cannot read folder {}: {e}", path.display())))?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json") && p.is_file())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+                && p.is_file()
+        })
         .collect();
     out.sort();
     if out.is_empty() {
@@ -374,26 +381,79 @@ fn result_files(path: &Path) -> Result<Vec<PathBuf>, Failure> {
     Ok(out)
 }
 
+/// Results read and parsed together, on several threads, then added in file order (so
+/// the first refusal is the first bad file's); memory holds one batch at a time.
+const ANALYZE_BATCH: usize = 256;
+
+/// Reads and parses one result file; the error is the message for exit 2.
+fn read_saved(path: &Path, name: &str) -> Result<skillquiz::SavedResult, String> {
+    let text = crate::read_text(path).map_err(|e| match e {
+        Failure::Usage(m) => m,
+        _ => format!("cannot read {name}"),
+    })?;
+    skillquiz::read_result(name, &text).map_err(|e| e.to_string())
+}
+
+/// `read_saved` over `files`, split across up to `threads` threads, in order.
+fn read_batch(
+    files: &[(PathBuf, String)],
+    threads: usize,
+) -> Vec<Result<skillquiz::SavedResult, String>> {
+    let chunk = files.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|(p, n)| read_saved(p, n))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| vec![Err("a result could not be read".into())])
+            })
+            .collect()
+    })
+}
+
 pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode, Failure> {
     let cat = load(&args.bank)?;
-    let mut results = Vec::new();
+    let mut class = skillquiz::ClassAnalysis::new(&cat);
+    // Each file once, however it was named: canonical path → the name counted.
+    let mut seen: HashMap<PathBuf, String> = HashMap::new();
+    let mut files = Vec::new();
     for p in &args.results {
         for f in result_files(p)? {
             let name = f.display().to_string();
-            let text = crate::read_text(&f)?;
-            let r = skillquiz::QuizResult::from_json(&name, &text)
-                .map_err(|e| Failure::Usage(e.to_string()))?;
-            // Scores are graded again from the answers, never taken from the file; a
-            // question the banks do not know is left for analyze to report with the banks.
-            let r = match r.regraded(&cat, &name) {
-                Ok(r) => r,
-                Err(skillquiz::ResultError::UnknownQuestion { .. }) => r,
-                Err(e) => return Err(Failure::Usage(e.to_string())),
-            };
-            results.push((name, r));
+            match std::fs::canonicalize(&f).ok().map(|c| seen.entry(c)) {
+                Some(Entry::Occupied(first)) => {
+                    class.same_file(&name, first.get());
+                    continue;
+                }
+                Some(Entry::Vacant(v)) => {
+                    v.insert(name.clone());
+                }
+                None => {}
+            }
+            files.push((f, name));
         }
     }
-    let a = skillquiz::analyze(&results, &cat).map_err(|e| Failure::Usage(e.to_string()))?;
+    drop(seen);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    for batch in files.chunks(ANALYZE_BATCH) {
+        for ((_, name), r) in batch.iter().zip(read_batch(batch, threads)) {
+            let r = r.map_err(Failure::Usage)?;
+            class
+                .add(name, &r)
+                .map_err(|e| Failure::Usage(e.to_string()))?;
+        }
+    }
+    let a = class.finish().map_err(|e| Failure::Usage(e.to_string()))?;
     let mut out = io::stdout().lock();
     if args.json {
         crate::write_json(&mut out, &a)?;

@@ -149,8 +149,13 @@ fn pct(x: Option<f64>) -> String {
     x.map_or("-".into(), |v| format!("{:.1}%", v * 100.0))
 }
 
-/// The item analysis, laid out like Moodle's quiz statistics report (percentages).
+/// Questions listed by name in a note before "… (all in --json)".
+const LIST_AT_MOST: usize = 10;
+
+/// The item analysis, laid out like Moodle's quiz statistics report (percentages), after
+/// the questions to fix first.
 pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
+    use skillquiz::AlphaReading;
     let mut o = String::new();
     let ts = &a.test;
     let _ = writeln!(
@@ -161,12 +166,25 @@ pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
         crate::render::count(ts.questions, "question", "questions"),
         clean(&a.banks.join(", "))
     );
-    let _ = writeln!(
-        o,
-        "
-{}",
-        t.bold("Whole test")
-    );
+    let by_id: std::collections::HashMap<&str, &skillquiz::ItemStats> =
+        a.questions.iter().map(|q| (q.id.as_str(), q)).collect();
+    let _ = writeln!(o, "\n{}", t.bold("Questions to fix first"));
+    if a.fix_first.is_empty() {
+        let _ = writeln!(o, "  none flagged");
+    }
+    for id in a.fix_first.iter().take(LIST_AT_MOST) {
+        if let Some(f) = by_id.get(id.as_str()).and_then(|q| q.flags.first()) {
+            let _ = writeln!(o, "  {}  {}", clean(id), clean(&f.reason));
+        }
+    }
+    if a.fix_first.len() > LIST_AT_MOST {
+        let _ = writeln!(
+            o,
+            "  and {} more (each question's flags are below)",
+            a.fix_first.len() - LIST_AT_MOST
+        );
+    }
+    let _ = writeln!(o, "\n{}", t.bold("Whole test"));
     let _ = writeln!(
         o,
         "  Average mark                   {:.2} ({:.1}%)",
@@ -178,7 +196,19 @@ pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
         "  Standard deviation             {}",
         ts.sd.map_or("-".into(), |v| format!("{v:.2} marks"))
     );
-    let _ = writeln!(o, "  Internal consistency (alpha)   {}", pct(ts.alpha));
+    let reading = match ts.alpha_reading {
+        Some(AlphaReading::Satisfactory) => "  satisfactory (Moodle: over 75%)",
+        Some(AlphaReading::Borderline) => "  borderline (Moodle: 64% to 75%)",
+        Some(AlphaReading::Unsatisfactory) => {
+            "  unsatisfactory (Moodle: under 64%; improve or replace the weakest questions)"
+        }
+        None => "",
+    };
+    let _ = writeln!(
+        o,
+        "  Internal consistency (alpha)   {}{reading}",
+        pct(ts.alpha)
+    );
     let _ = writeln!(
         o,
         "  Error ratio                    {}",
@@ -190,23 +220,19 @@ pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
         ts.standard_error
             .map_or("-".into(), |v| format!("{v:.2} marks"))
     );
+    let _ = writeln!(o, "\n{}", t.bold("Questions"));
     let _ = writeln!(
         o,
-        "
-{}",
-        t.bold("Questions")
-    );
-    let _ = writeln!(
-        o,
-        "  {:<40} {:>4} {:>8} {:>8} {:>8} {:>8}",
-        "question", "n", "facility", "SD", "discr.", "effic."
+        "  {:<40} {:>4} {:>4} {:>8} {:>8} {:>8} {:>8}",
+        "question", "n", "skip", "facility", "SD", "discr.", "effic."
     );
     for q in &a.questions {
         let _ = writeln!(
             o,
-            "  {:<40} {:>4} {:>8} {:>8} {:>8} {:>8}",
+            "  {:<40} {:>4} {:>4} {:>8} {:>8} {:>8} {:>8}",
             clean(&q.id),
             q.attempts,
+            q.skipped,
             pct(Some(q.facility)),
             pct(q.sd),
             pct(q.discrimination_index),
@@ -218,12 +244,7 @@ pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
         .iter()
         .filter(|q| !q.choices.is_empty() || !q.flags.is_empty() || q.certainty_3.is_some())
     {
-        let _ = writeln!(
-            o,
-            "
-  {}",
-            t.bold(&clean(&q.id))
-        );
+        let _ = writeln!(o, "\n  {}", t.bold(&clean(&q.id)));
         if let (Some(c3), Some(cw)) = (q.certainty_3, q.confidently_wrong) {
             let _ = writeln!(
                 o,
@@ -238,7 +259,10 @@ pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
                 .iter()
                 .map(|c| {
                     let mark = if c.right { "*" } else { "" };
-                    format!("{mark}{} {}", clean(&c.text), c.picked)
+                    let rest = c
+                        .rest_mean
+                        .map_or(String::new(), |m| format!(" (rest {m:.2})"));
+                    format!("{mark}{} {}{rest}", clean(&c.text), c.picked)
                 })
                 .collect();
             let skipped = if q.skipped > 0 {
@@ -252,20 +276,52 @@ pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
             let _ = writeln!(o, "    {} {}", t.warn("check:"), clean(&f.reason));
         }
     }
-    for n in &a.notes {
+    if !a.not_reached.is_empty() {
+        let n = a.not_reached.len();
+        let listed: Vec<String> = a
+            .not_reached
+            .iter()
+            .take(LIST_AT_MOST)
+            .map(|id| clean(id))
+            .collect();
+        let more = if n > LIST_AT_MOST {
+            ", … (all in --json)"
+        } else {
+            ""
+        };
         let _ = writeln!(
             o,
-            "
-{} {}",
+            "\n{} {} of the banks used {} asked to nobody, so {} no statistics: {}{more}",
             t.dim("note:"),
-            n
+            crate::render::count(n, "question", "questions"),
+            if n == 1 { "was" } else { "were" },
+            if n == 1 { "it has" } else { "they have" },
+            listed.join(", ")
         );
+    }
+    for d in &a.duplicates {
+        let why = if d.why == "same-file" {
+            "the same file as"
+        } else {
+            "the same attempt as"
+        };
+        let _ = writeln!(
+            o,
+            "\n{} {} is {why} {}: counted once",
+            t.dim("note:"),
+            clean(&d.file),
+            clean(&d.counted)
+        );
+    }
+    for n in &a.notes {
+        let _ = writeln!(o, "\n{} {}", t.dim("note:"), n);
     }
     let _ = writeln!(
         o,
-        "
-{}",
-        t.dim("Percentages as in Moodle's quiz statistics; * marks right choices.")
+        "\n{}",
+        t.dim(
+            "Percentages as in Moodle's quiz statistics; * marks right choices; rest: the mean rest-of-test mark of those who picked it."
+        )
     );
     o
 }
