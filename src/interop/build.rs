@@ -156,6 +156,9 @@ pub(crate) struct Builder<'a> {
     paths: HashMap<Vec<String>, String>,
     topic: Option<String>,
     warned_step: bool,
+    /// Candidate ids tried, for the test that keeps de-duplication linear.
+    #[cfg_attr(not(test), allow(dead_code))]
+    probes: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -170,6 +173,7 @@ impl<'a> Builder<'a> {
             paths: HashMap::new(),
             topic: None,
             warned_step: false,
+            probes: 0,
         }
     }
 
@@ -512,7 +516,7 @@ impl<'a> Builder<'a> {
             } => {
                 if let Some(a) = answers
                     .iter()
-                    .find(|a| a.weight >= 1.0 - 1e-9 && a.text.contains('*'))
+                    .find(|a| a.weight >= 1.0 - 1e-9 && has_wildcard(&a.text))
                 {
                     let why = if a.text.trim() == "*" {
                         "it accepts any answer (`*`)".to_string()
@@ -531,8 +535,10 @@ impl<'a> Builder<'a> {
                     .iter()
                     .filter(|a| a.weight >= 1.0 - 1e-9 && !a.text.is_empty())
                 {
-                    if !accepted.contains(&a.text) {
-                        accepted.push(a.text.clone());
+                    // Moodle writes a literal `*` as `\*`.
+                    let text = a.text.replace("\\*", "*");
+                    if !accepted.contains(&text) {
+                        accepted.push(text);
                     }
                 }
                 if accepted.is_empty() {
@@ -646,6 +652,24 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Whether a Moodle short answer uses the `*` wildcard (an unescaped `*`).
+fn has_wildcard(text: &str) -> bool {
+    let mut escaped = false;
+    for c in text.chars() {
+        match c {
+            '*' if !escaped => return true,
+            '\\' => escaped = !escaped,
+            _ => escaped = false,
+        }
+    }
+    false
+}
+
+/// A short answer as Moodle matches it literally: `*` written `\*`.
+pub(crate) fn escape_wildcard(text: &str) -> String {
+    text.replace('*', "\\*")
+}
+
 pub(crate) fn kind_name(k: &RawKind) -> &'static str {
     match k {
         RawKind::SingleChoice {
@@ -728,6 +752,57 @@ fn humanise(id_tail: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn equal_names_take_suffixes_in_linear_time() {
+        let cat = crate::bank::CatalogBuilder::roadmap_only().build().unwrap();
+        let opts = ImportOptions {
+            area: "maths".into(),
+            difficulty: Difficulty::Medium,
+            step: None,
+        };
+        let mut b = Builder::new(&cat, &opts);
+        let n = 5000;
+        for _ in 0..n {
+            b.question_id(None, Some("Same"), "p");
+        }
+        assert_eq!(b.ids.len(), n);
+        assert!(b.ids.contains("maths.same_5000"));
+        // One probe for the base and one per suffix: 2n − 1, where trying every suffix
+        // from 2 each time would take n²/2.
+        assert!(b.probes < 2 * n, "{} probes", b.probes);
+    }
+
+    #[test]
+    fn categories_with_the_same_last_segment_stay_apart() {
+        let cat = crate::bank::CatalogBuilder::roadmap_only().build().unwrap();
+        let opts = ImportOptions {
+            area: "maths".into(),
+            difficulty: Difficulty::Medium,
+            step: Some(1),
+        };
+        let mut b = Builder::new(&cat, &opts);
+        let at = Place {
+            file: "f".into(),
+            line: 1,
+            col: None,
+        };
+        let path = |s: &str| category_path(s);
+        b.category(&at, &path("$course$/top/A/Basics"), None);
+        let first = b.topic.clone().unwrap();
+        b.category(&at, &path("$course$/top/B/Basics"), None);
+        let second = b.topic.clone().unwrap();
+        b.category(&at, &path("$course$/top/A/Basics"), None);
+        assert_ne!(first, second);
+        assert_eq!(b.topic.as_deref(), Some(first.as_str()));
+        // `A/B` and `A B` make the same slug but are two categories.
+        b.category(&at, &path("X/Y"), None);
+        let xy = b.topic.clone().unwrap();
+        b.category(&at, &path("X Y"), None);
+        assert_ne!(b.topic.clone().unwrap(), xy);
+        b.category(&at, &path("$course$/top"), None);
+        assert_eq!(b.topic, None);
+    }
 
     #[test]
     fn slugs_are_ids() {

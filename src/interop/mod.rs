@@ -150,6 +150,18 @@ pub(crate) fn moodle_weights(
         .collect()
 }
 
+/// A topic title as one segment of a Moodle category path: `/` doubled, and spaced off
+/// the separators when it starts or ends the title (Moodle splits on a `/` with no `/`
+/// beside it, and trims each segment).
+pub(crate) fn category_segment(title: &str) -> String {
+    let s = title.replace('\n', " ").replace('/', "//");
+    if s.starts_with('/') || s.ends_with('/') {
+        format!(" {s} ")
+    } else {
+        s
+    }
+}
+
 /// 64-bit FNV-1a: a hash that stays the same across platforms and Rust versions, so ids
 /// made from it are stable.
 pub(crate) fn fnv1a(text: &str) -> u64 {

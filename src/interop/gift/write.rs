@@ -1,7 +1,8 @@
 //! Bank questions → GIFT text that Moodle and [`super::import_gift`] read back.
 
 use crate::bank::{Catalog, Kind, Question, Tolerance};
-use crate::interop::{moodle_weights, pct};
+use crate::interop::build::escape_wildcard;
+use crate::interop::{category_segment, moodle_weights, pct};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -106,7 +107,7 @@ pub fn export_gift(questions: &[&Question], cat: &Catalog) -> Exported {
             ex.text,
             "// [id:{}]\n$CATEGORY: {}\n",
             comment_value(topic),
-            esc(&title.replace('\n', " ")).replace('/', "//")
+            esc(&category_segment(title))
         );
         for q in questions.iter().filter(|q| q.topic == topic) {
             write_question(&mut ex, q);
@@ -229,7 +230,8 @@ fn write_question(ex: &mut Exported, q: &Question) {
         Kind::ShortText { display, .. } => {
             let mut s = String::from("{\n");
             for a in display {
-                let _ = writeln!(s, "\t={}", answer_text(a));
+                // Moodle reads `*` as a wildcard; `\*` is a literal star.
+                let _ = writeln!(s, "\t={}", answer_text(&escape_wildcard(a)));
             }
             if !gfb.is_empty() {
                 let _ = writeln!(s, "\t{gfb}");

@@ -2,7 +2,8 @@
 //! and that [`super::import_moodle_xml`] reads back to the same questions.
 
 use crate::bank::{Catalog, Choice, Kind, Question, Tolerance};
-use crate::interop::{html, moodle_weights, pct};
+use crate::interop::build::escape_wildcard;
+use crate::interop::{category_segment, html, moodle_weights, pct};
 use quick_xml::escape::escape;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -105,10 +106,7 @@ pub fn export_moodle_xml(questions: &[&Question], cat: &Catalog) -> MoodleXmlExp
     );
     for topic in topics {
         let title = cat.topic(topic).map(|t| t.title.as_str()).unwrap_or(topic);
-        let path = format!(
-            "$course$/top/{}",
-            title.replace('\n', " ").replace('/', "//")
-        );
+        let path = format!("$course$/top/{}", category_segment(title));
         let _ = writeln!(
             ex.text,
             "  <question type=\"category\">\n    <category>\n      <text>{}</text>\n    </category>\n    <info format=\"moodle_auto_format\">\n      <text></text>\n    </info>\n    <idnumber>{}</idnumber>\n  </question>",
@@ -142,7 +140,15 @@ fn write_question(ex: &mut MoodleXmlExport, q: &Question) {
             choices,
             fixed_order: true,
             ..
-        } => choices.len() == 2 && choices[0].text == "True" && choices[1].text == "False",
+        } => {
+            // True/false with feedback on a side (how the readers keep that feedback).
+            choices.len() == 2
+                && choices[0].text == "True"
+                && choices[1].text == "False"
+                && choices
+                    .iter()
+                    .any(|c| c.feedback.as_ref().is_some_and(|f| !f.trim().is_empty()))
+        }
         _ => false,
     };
     let (qtype, kind_name) = match &q.kind {
@@ -251,7 +257,8 @@ fn write_question(ex: &mut MoodleXmlExport, q: &Question) {
                 let _ = writeln!(
                     o,
                     "    <answer fraction=\"100\" format=\"moodle_auto_format\">\n      <text>{}</text>",
-                    escape(a)
+                    // Moodle reads `*` as a wildcard; `\*` is a literal star.
+                    escape(escape_wildcard(a))
                 );
                 feedback(&mut o, None);
                 o.push_str("    </answer>\n");
