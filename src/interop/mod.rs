@@ -17,7 +17,7 @@ pub mod gift;
 mod html;
 pub mod moodle_xml;
 
-pub use build::{ImportOptions, Imported};
+pub use build::{ImportOptions, Imported, Place};
 
 /// Question kinds skillquiz has no equivalent for, in either format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

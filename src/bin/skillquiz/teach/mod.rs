@@ -220,10 +220,10 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
     let sources: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     // The bank is checked as it will be loaded; a question that fails is reported at the
     // line it was read from (and skipped with --skip-invalid), never at the unwritten bank.
-    let mut text = String::new();
     let mut unplaced: Vec<String> = Vec::new();
-    for _round in 0..4 {
-        text = bank_text(&args, &cat, &imported, &sources, format, &opts)?;
+    // Each round that goes on has dropped a question, so this ends.
+    let text = loop {
+        let text = bank_text(&args, &cat, &imported, &sources, format, &opts)?;
         let mut b = CatalogBuilder::builtin();
         for p in &args.bank.banks {
             b.add_path(p);
@@ -234,7 +234,7 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
             builtin: false,
         });
         let Err(errs) = b.build() else {
-            break;
+            break text;
         };
         let mut rejected = false;
         unplaced.clear();
@@ -259,9 +259,9 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
         }
         imported.drop_unused_topics();
         if !args.skip_invalid || !rejected || !unplaced.is_empty() {
-            break;
+            break text;
         }
-    }
+    };
     let errors = imported.errors().count();
     let theme = crate::render::Theme::for_stream(io::IsTerminal::is_terminal(&io::stderr()));
     {
