@@ -285,6 +285,13 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
         ))
     } else if imported.questions.is_empty() {
         Some("no question could be imported; nothing was written".into())
+    } else if text.len() as u64 > skillquiz::MAX_FILE_BYTES {
+        // A bank file over the limit would not load afterwards.
+        Some(format!(
+            "the bank would be {} bytes, more than the {}-byte limit of a bank file; nothing was written (import the files in smaller parts)",
+            text.len(),
+            skillquiz::MAX_FILE_BYTES
+        ))
     } else {
         None
     };
