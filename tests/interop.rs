@@ -540,6 +540,27 @@ fn moodle_xml_export_has_the_structure_moodles_importer_reads() {
     );
 }
 
+/// Every weight in a GIFT export is one of Moodle's grades, and no numeric answer is a bare
+/// `{#0}`, which Moodle refuses.
+#[test]
+fn gift_export_of_the_built_in_banks_uses_only_moodles_grades() {
+    let cat = Catalog::builtin().unwrap();
+    let qs: Vec<&skillquiz::Question> = cat.questions.iter().collect();
+    let text = export_gift(&qs, &cat).text;
+    let grades = skillquiz::interop::MOODLE_FRACTIONS;
+    let mut weights = 0;
+    for part in text.split("~%").skip(1) {
+        let w: f64 = part.split('%').next().unwrap().parse().unwrap();
+        assert!(
+            grades.iter().any(|g| (w.abs() - g).abs() < 1e-3),
+            "weight {w}"
+        );
+        weights += 1;
+    }
+    assert!(weights > 20, "{weights} weights");
+    assert!(!text.contains("{#0}") && !text.contains("{#0####"));
+}
+
 #[test]
 fn marks_moodle_has_no_grade_for_are_reported_not_rounded() {
     // 2 right of 13: a wrong pick costs 1/11 = 9.09091%, not in Moodle's list.

@@ -224,6 +224,21 @@ impl<'a> Builder<'a> {
         if path.first().is_some_and(|s| s == "top") {
             path.remove(0);
         }
+        // A topic title is shown to learners: no control or invisible characters.
+        if let Some(c) = path
+            .iter()
+            .flat_map(|s| s.chars())
+            .find(|&c| crate::text::is_unsafe_char(c))
+        {
+            self.error(at, format!(
+                "the category name contains a control or invisible character (U+{:04X}); it is left out of the topic title",
+                c as u32
+            ));
+            for s in &mut path {
+                s.retain(|c| !crate::text::is_unsafe_char(c));
+            }
+            path.retain(|s| !s.trim().is_empty());
+        }
         let prefix = format!("{}.", self.opts.area);
         let own = |s: &str| valid_id(s) && s.starts_with(&prefix) && s.len() > prefix.len();
         if let Some(id) = id.map(str::trim).filter(|i| own(i)) {
@@ -802,6 +817,10 @@ mod tests {
         assert_ne!(b.topic.clone().unwrap(), xy);
         b.category(&at, &path("$course$/top"), None);
         assert_eq!(b.topic, None);
+        // A control character in a name is an error at the category, and left out.
+        b.category(&at, &path("Unit\u{7} 3"), None);
+        assert_eq!(b.out.errors().count(), 1);
+        assert_eq!(b.out.topics.last().unwrap().title, "Unit 3");
     }
 
     #[test]
