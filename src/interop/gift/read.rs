@@ -244,7 +244,7 @@ fn parse_block(lines: &Lines) -> Option<Block> {
     if text.is_empty() {
         return None; // only comments
     }
-    let text = escape_pre(text);
+    // A category name is taken as written: Moodle never undoes escapes in it.
     if let Some(rest) = text.strip_prefix("$CATEGORY:") {
         let rest = php_trim(rest);
         if rest.contains('\n') {
@@ -252,13 +252,13 @@ fn parse_block(lines: &Lines) -> Option<Block> {
                 "$CATEGORY: must be followed by a blank line before the next question".into(),
             ));
         }
-        let name = escape_post(rest);
-        if php_trim(&name).is_empty() {
+        if rest.is_empty() {
             return Some(Block::Error("$CATEGORY: names no category".into()));
         }
         let id = comment_values(&lines.comments, "id").into_iter().next();
-        return Some(Block::Category(category_path(&name), id));
+        return Some(Block::Category(category_path(rest), id));
     }
+    let text = escape_pre(text);
     let mut text: &str = &text;
     let mut title = None;
     if let Some(rest) = text.strip_prefix("::") {

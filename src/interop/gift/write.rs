@@ -107,7 +107,8 @@ pub fn export_gift(questions: &[&Question], cat: &Catalog) -> Exported {
             ex.text,
             "// [id:{}]\n$CATEGORY: {}\n",
             comment_value(topic),
-            esc(&category_segment(title))
+            // Moodle does not undo escapes in a category name: write it as it is.
+            category_segment(title)
         );
         for q in questions.iter().filter(|q| q.topic == topic) {
             write_question(&mut ex, q);
