@@ -30,8 +30,8 @@ mod bank;
 pub mod cbm;
 mod error;
 pub mod evidence;
-mod gift;
 pub mod history;
+pub mod interop;
 pub mod irt;
 pub mod learner;
 mod plan;
@@ -53,15 +53,16 @@ pub use bank::MIN_QUESTIONS_PER_TOPIC;
 pub use bank::raw;
 pub use bank::{
     Area, BUILTIN_BANKS, BUILTIN_ROADMAP, BankErrors, BankInfo, Catalog, CatalogBuilder, Choice,
-    Diagnostic, Difficulty, ItemParams, Kind, Locator, MAX_FILE_BYTES, Origin, Problem, Question,
-    Resource, ResourceKind, Severity, Source, Step, Tolerance, Topic, lint, valid_id,
+    Diagnostic, Difficulty, ItemParams, Kind, Locator, MAX_FILE_BYTES, Marks, Origin, Problem,
+    Question, Resource, ResourceKind, Severity, Source, Step, Tolerance, Topic, lint, valid_id,
 };
 pub use error::{Error, Result};
 pub use evidence::{Answer, AttemptSpec, Response};
-pub use gift::{
-    Exported as GiftExport, ImportOptions as GiftImportOptions, Imported as GiftImport,
-    Issue as GiftIssue, IssueKind as GiftIssueKind, Unsupported as GiftUnsupported, bank_to_ron,
-    export_gift, import_gift,
+pub use interop::gift::{Exported as GiftExport, export_gift, import_gift};
+pub use interop::moodle_xml::{MoodleXmlExport, export_moodle_xml, import_moodle_xml};
+pub use interop::{
+    ImportOptions as GiftImportOptions, Imported as GiftImport, Issue as GiftIssue,
+    IssueKind as GiftIssueKind, Unsupported as GiftUnsupported, bank_to_ron,
 };
 pub use learner::Learner;
 pub use learner::level::{

@@ -96,6 +96,33 @@ proptest! {
         }
     }
 
+    /// Arbitrary text, and XML-shaped text around Moodle's elements, is never a panic for
+    /// the Moodle XML reader; every finding has a line.
+    #[test]
+    fn moodle_xml_reader_never_panics(
+        parts in prop::collection::vec(prop::sample::select(vec![
+            "<quiz>", "</quiz>", "<question type=\"multichoice\">", "<question type=\"numerical\">",
+            "<question type=\"category\">", "</question>", "<answer fraction=\"50\">", "</answer>",
+            "<text>", "</text>", "<category>", "</category>", "<![CDATA[<b>x</b> <img src=a>]]>",
+            "&amp;", "&#0;", "&bogus;", "x", "1e999", "<single>false</single>", "<name>",
+            "</name>", "<questiontext format=\"html\">", "</questiontext>", "<tolerance>-1</tolerance>",
+        ]), 0..60),
+        noise in "\\PC{0,40}",
+    ) {
+        let cat = &*BUILTIN;
+        let opts = GiftImportOptions {
+            area: "fuzz".into(),
+            difficulty: Difficulty::Medium,
+            step: Some(2),
+        };
+        for text in [parts.concat(), noise.clone(), format!("{}{noise}", parts.concat())] {
+            let out = skillquiz::import_moodle_xml(&[("fuzz.xml".into(), text)], &opts, cat);
+            for issue in &out.issues {
+                prop_assert!(issue.line >= 1);
+            }
+        }
+    }
+
     /// Any typed line is an answer or a hint, for every kind of question.
     #[test]
     fn typed_answers_never_panic(input in "\\PC{0,20}") {

@@ -246,11 +246,11 @@ fn gift_import_reads_every_rule_and_reports_what_it_skips() {
     assert_eq!(
         v["imported"],
         serde_json::json!({"multiple_select": 1, "numeric": 5, "short_text": 3,
-            "single_choice": 3, "true_false": 5})
+            "single_choice": 4, "true_false": 5})
     );
     assert_eq!(
         v["skipped"],
-        serde_json::json!({"matching": 1, "essay": 1, "description": 1, "missing word": 1,
+        serde_json::json!({"matching": 1, "essay": 1, "description": 1,
             "cloze": 1, "not representable": 1})
     );
     // Skipped questions are named by line.
@@ -267,7 +267,6 @@ fn gift_import_reads_every_rule_and_reports_what_it_skips() {
             (72, "matching"),
             (78, "essay"),
             (80, "description"),
-            (82, "missing_word"),
             (84, "cloze"),
             (86, "unrepresentable")
         ]
@@ -301,9 +300,11 @@ fn gift_import_reads_every_rule_and_reports_what_it_skips() {
         }
         k => panic!("{k:?}"),
     }
-    // $CATEGORY's last segment → topic; weights without "=" → multiple select.
+    // $CATEGORY's path below `$course$/top` → topic; weights without "=" → multiple select.
     let q = question(&b, "mlx.metrics");
-    assert_eq!(q.topic, "mlx.model_evaluation");
+    assert_eq!(q.topic, "mlx.default_for_ml_model_evaluation");
+    let t = b.topics.iter().find(|t| t.id == q.topic).unwrap();
+    assert_eq!(t.title, "Default for ML / Model evaluation");
     assert!(matches!(&q.kind, RawKind::MultipleSelect { answers, .. } if answers == &[0, 1]));
     // T, TRUE, F, FALSE; feedback on each side becomes a fixed True/False choice.
     assert!(matches!(
@@ -377,6 +378,10 @@ fn gift_import_reads_every_rule_and_reports_what_it_skips() {
         }
         k => panic!("{k:?}"),
     }
+    // Text after the braces: a missing-word question, the blank shown as Moodle shows it.
+    let q = question(&b, "mlx.missing_word");
+    assert_eq!(q.prompt, "The _____ is robust to outliers.");
+    assert!(matches!(&q.kind, RawKind::SingleChoice { answer: 1, .. }));
     // Format markers: HTML made plain, a Markdown code fence becomes `code`.
     assert_eq!(question(&b, "mlx.html").prompt, "Is 5 < 7?");
     assert_eq!(
@@ -536,7 +541,7 @@ fn gift_export_then_import_round_trips() {
         .args(["export", "gift", "mlx.ron", "--out", "mlx.gift"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("wrote mlx.gift: 17 questions"));
+        .stdout(predicate::str::contains("wrote mlx.gift: 18 questions"));
     sq(dir.path())
         .args([
             "import",
@@ -566,7 +571,7 @@ fn gift_export_then_import_round_trips() {
 }
 
 /// The template's graded questions survive export and import (all but what GIFT has no
-/// place for: difficulty and tags); its self-rating is reported as not exportable.
+/// place for: difficulty); its self-rating is reported as not exportable.
 #[test]
 fn gift_export_of_the_template_round_trips_every_gradable_kind() {
     let dir = tempfile::tempdir().unwrap();
@@ -580,8 +585,7 @@ fn gift_export_of_the_template_round_trips_every_gradable_kind() {
         .success()
         .stdout(
             predicate::str::contains("wrote nlp.gift: 5 questions")
-                .and(predicate::str::contains("GIFT has no self-rating"))
-                .and(predicate::str::contains("not in GIFT: tags")),
+                .and(predicate::str::contains("GIFT has no self-rating")),
         );
     // Imported next to the original bank, ids stay unique by taking a suffix, and the
     // existing topic is reused rather than defined again.

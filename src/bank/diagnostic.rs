@@ -104,6 +104,8 @@ pub enum Problem {
     NoCorrectChoice,
     #[error("answer index {index} is listed twice")]
     RepeatedAnswer { index: usize },
+    #[error("bad choice weights: {0}")]
+    BadWeights(String),
     #[error("tolerance {value} is negative")]
     NegativeTolerance { value: f64 },
     #[error("{field} must be a finite number, not {value}")]
@@ -233,6 +235,7 @@ impl Problem {
             AnswerOutOfRange { .. } => "answer-out-of-range",
             NoCorrectChoice => "no-correct-choice",
             RepeatedAnswer { .. } => "repeated-answer",
+            BadWeights(_) => "bad-weights",
             NegativeTolerance { .. } => "negative-tolerance",
             NotFinite { .. } => "not-finite",
             EmptyPrompt => "empty-prompt",
@@ -315,6 +318,7 @@ impl Problem {
             ),
             NoCorrectChoice => "list the right choices in `answers: [...]`, counted from 0".into(),
             RepeatedAnswer { .. } => "list each right choice once".into(),
+            BadWeights(_) => "give one weight per choice, such as `weights: [0.5, 0.5, -1.0]`, or leave them out for even marks".into(),
             NegativeTolerance { .. } => "a tolerance is a distance: use 0 or more".into(),
             NotFinite { .. } => "write an ordinary number such as 0.5".into(),
             EmptyPrompt => "write the question the learner should answer".into(),

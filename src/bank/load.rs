@@ -726,6 +726,7 @@ impl Checker {
             RawKind::MultipleSelect {
                 choices,
                 answers,
+                weights,
                 fixed_order,
             } => {
                 let choices = self.choices(src, loc, id, field_at("choices"), choices);
@@ -751,9 +752,19 @@ impl Checker {
                         },
                     );
                 }
+                let marks = if weights.is_empty() {
+                    Marks::Even
+                } else {
+                    let at = field_at("weights");
+                    if let Some(p) = weights_problem(weights, &sorted, choices.len()) {
+                        self.push(src, loc, at, id, p);
+                    }
+                    Marks::Weighted(weights.clone())
+                };
                 Kind::MultipleSelect {
                     choices,
                     answers: sorted,
+                    marks,
                     fixed_order: *fixed_order,
                 }
             }
@@ -865,4 +876,38 @@ pub fn valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'))
         && !id.starts_with('.')
         && !id.ends_with('.')
+}
+
+/// What is wrong with a multiple-select question's `weights`, if anything: one per
+/// choice, each finite and in [−1, 1], positive exactly for the `answers` (sorted), the
+/// positive ones adding up to 1 (to within Moodle's rounding of 7 decimals).
+fn weights_problem(weights: &[f64], answers: &[usize], choices: usize) -> Option<Problem> {
+    if weights.len() != choices {
+        return Some(Problem::BadWeights(format!(
+            "{} weights for {choices} choices; give one per choice",
+            weights.len()
+        )));
+    }
+    if let Some((i, w)) = weights
+        .iter()
+        .enumerate()
+        .find(|(_, w)| !w.is_finite() || w.abs() > 1.0)
+    {
+        return Some(Problem::BadWeights(format!(
+            "weight {i} is {w}; a weight is a fraction from -1 to 1"
+        )));
+    }
+    let positive: Vec<usize> = (0..choices).filter(|&i| weights[i] > 0.0).collect();
+    if positive != answers {
+        return Some(Problem::BadWeights(format!(
+            "the choices with a positive weight are {positive:?} but `answers` lists {answers:?}; they must be the same"
+        )));
+    }
+    let sum: f64 = positive.iter().map(|&i| weights[i]).sum();
+    if (sum - 1.0).abs() > 1e-6 {
+        return Some(Problem::BadWeights(format!(
+            "the positive weights add up to {sum}, not 1"
+        )));
+    }
+    None
 }

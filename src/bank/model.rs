@@ -79,10 +79,11 @@ pub enum Kind {
         answer: usize,
         fixed_order: bool,
     },
-    /// One or more right choices, sorted and distinct; partial credit.
+    /// One or more right choices, sorted and distinct; partial credit by `marks`.
     MultipleSelect {
         choices: Vec<Choice>,
         answers: Vec<usize>,
+        marks: Marks,
         fixed_order: bool,
     },
     TrueFalse {
@@ -127,6 +128,30 @@ impl Kind {
 
     pub fn is_graded(&self) -> bool {
         !matches!(self, Kind::SelfRating)
+    }
+}
+
+/// How a multiple-select question's picks add up to its score.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Marks {
+    /// With k right of n choices, each right pick earns 1/k and each wrong pick costs
+    /// 1/(n − k).
+    Even,
+    /// One weight per choice, in [−1, 1]; the positive ones are the right choices and add
+    /// up to 1 (Moodle's multiple-answer fractions).
+    Weighted(Vec<f64>),
+}
+
+impl Marks {
+    /// The share of the mark choice `index` gives when picked, for a question with
+    /// `choices` choices of which `right` are right; `is_right` says whether this one is.
+    pub fn weight(&self, index: usize, choices: usize, right: usize, is_right: bool) -> f64 {
+        match self {
+            Marks::Weighted(w) => w.get(index).copied().unwrap_or(0.0),
+            Marks::Even if is_right => 1.0 / right.max(1) as f64,
+            Marks::Even if choices > right => -1.0 / (choices - right) as f64,
+            Marks::Even => 0.0,
+        }
     }
 }
 

@@ -140,6 +140,13 @@ pub enum RawKind {
     MultipleSelect {
         choices: Vec<RawChoice>,
         answers: Vec<usize>,
+        /// The share of the mark each choice gives when picked, one per choice, as
+        /// fractions (0.5 is half the mark, −1 takes the whole mark away), the way Moodle
+        /// weighs a multiple-answer question. Empty: each right pick earns 1/k and each
+        /// wrong pick costs 1/(n − k). When given, the positive weights are exactly the
+        /// `answers` and add up to 1.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        weights: Vec<f64>,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         fixed_order: bool,
     },

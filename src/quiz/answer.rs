@@ -1,6 +1,6 @@
 //! Answers: parsing what a person or script typed, and grading it against the key.
 
-use crate::bank::{Kind, Question, Tolerance};
+use crate::bank::{Kind, Marks, Question, Tolerance};
 pub use crate::evidence::Answer;
 use crate::text::fold_text;
 
@@ -241,8 +241,9 @@ pub struct Graded {
 /// Grades an answer against a question's key. An answer of the wrong shape (a number
 /// for a choice question) scores 0.
 ///
-/// Multiple select gives partial credit: with k right choices out of n, each right pick
-/// earns 1/k and each wrong pick costs 1/(n − k); the total is clamped to [0, 1].
+/// Multiple select gives partial credit: with even marks and k right choices out of n,
+/// each right pick earns 1/k and each wrong pick costs 1/(n − k); with weights, each
+/// distinct pick adds its weight. The total is clamped to [0, 1].
 pub fn grade(question: &Question, answer: &Answer) -> Graded {
     let wrong = Graded {
         score: 0.0,
@@ -256,21 +257,30 @@ pub fn grade(question: &Question, answer: &Answer) -> Graded {
         (Kind::SingleChoice { answer: key, .. }, Answer::Choice(c)) => full(c == key),
         (
             Kind::MultipleSelect {
-                choices, answers, ..
+                choices,
+                answers,
+                marks,
+                ..
             },
             Answer::Choices(picked),
         ) => {
-            let k = answers.len() as f64;
-            let others = (choices.len() - answers.len()) as f64;
-            let hits = picked.iter().filter(|p| answers.contains(p)).count() as f64;
-            let misses = picked.len() as f64 - hits;
-            let penalty = if others > 0.0 { misses / others } else { 0.0 };
-            let score = (hits / k - penalty).clamp(0.0, 1.0);
             let mut sorted = picked.clone();
             sorted.sort_unstable();
             sorted.dedup();
+            let score = match marks {
+                Marks::Even => {
+                    let k = answers.len() as f64;
+                    let others = (choices.len() - answers.len()) as f64;
+                    let hits = picked.iter().filter(|p| answers.contains(p)).count() as f64;
+                    let misses = picked.len() as f64 - hits;
+                    let penalty = if others > 0.0 { misses / others } else { 0.0 };
+                    hits / k - penalty
+                }
+                // Moodle's multiple-answer grading: the weights of the distinct picks, added.
+                Marks::Weighted(w) => sorted.iter().filter_map(|&i| w.get(i)).sum(),
+            };
             Graded {
-                score,
+                score: score.clamp(0.0, 1.0),
                 correct: sorted == *answers,
             }
         }

@@ -1,4 +1,5 @@
-//! Teacher commands: `new bank`, `stats`, `import gift`, `export gift`, `analyze`.
+//! Teacher commands: `new bank`, `stats`, `import gift|moodle-xml`, `export gift|moodle-xml`,
+//! `analyze`.
 //!
 //! Flags are defined here (not in cli.rs) so the teacher commands stay in one place.
 
@@ -9,8 +10,8 @@ use crate::cli::BankArgs;
 use clap::{Args, Subcommand};
 use skillquiz::raw::{Difficulty, FORMAT_VERSION, RawArea, RawBank};
 use skillquiz::{
-    CatalogBuilder, GiftImportOptions, Source, bank_stats, bank_template, bank_to_ron, export_gift,
-    import_gift, write_atomic,
+    CatalogBuilder, GiftImport, GiftImportOptions, Severity, Source, bank_stats, bank_template,
+    bank_to_ron, export_gift, export_moodle_xml, import_gift, import_moodle_xml, write_atomic,
 };
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -114,12 +115,16 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode, Failure> {
 pub enum ImportCommand {
     /// Read Moodle GIFT files into a new RON bank.
     Gift(ImportGiftArgs),
+    /// Read Moodle XML files into a new RON bank.
+    MoodleXml(ImportGiftArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
     /// Write a bank's questions as a Moodle GIFT file.
     Gift(ExportGiftArgs),
+    /// Write a bank's questions as a Moodle XML file.
+    MoodleXml(ExportGiftArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -131,7 +136,7 @@ pub enum DifficultyArg {
 
 #[derive(Debug, Args)]
 pub struct ImportGiftArgs {
-    /// GIFT files to read (Moodle: Question bank → Export → GIFT format).
+    /// Files to read (Moodle: Question bank → Export → GIFT or Moodle XML format).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// The area the questions belong to; topic and question ids start with it.
@@ -149,7 +154,8 @@ pub struct ImportGiftArgs {
     /// The difficulty every imported question gets; adjust each one afterwards.
     #[arg(long, value_enum, default_value_t = DifficultyArg::Medium)]
     pub difficulty: DifficultyArg,
-    /// Import the valid questions even when others are malformed (they are listed).
+    /// Import the valid questions even when others are malformed or would not pass the
+    /// bank's checks (they are listed at their line and skipped).
     #[arg(long)]
     pub skip_invalid: bool,
     /// Replace the output file if it exists.
@@ -167,8 +173,8 @@ pub struct ExportGiftArgs {
     /// The bank file to export.
     #[arg(value_name = "BANK.ron")]
     pub bank_file: PathBuf,
-    /// The GIFT file to write.
-    #[arg(long, value_name = "FILE.gift")]
+    /// The file to write.
+    #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// Replace the output file if it exists.
     #[arg(long)]
@@ -178,7 +184,10 @@ pub struct ExportGiftArgs {
 }
 
 pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
-    let ImportCommand::Gift(args) = cmd;
+    let (args, format) = match cmd {
+        ImportCommand::Gift(a) => (a, "gift"),
+        ImportCommand::MoodleXml(a) => (a, "moodle-xml"),
+    };
     if !skillquiz::valid_id(&args.area) || args.area.contains('.') {
         return Err(Failure::Usage(format!(
             "`{}` is not a valid area id: use lower-case letters, digits, `_` and `-`, without dots",
@@ -206,7 +215,55 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
         },
         step: args.step,
     };
-    let imported = import_gift(&files, &opts, &cat);
+    let mut imported = match format {
+        "gift" => import_gift(&files, &opts, &cat),
+        _ => import_moodle_xml(&files, &opts, &cat),
+    };
+    let sources: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    // The bank is checked as it will be loaded; a question that fails is reported at the
+    // line it was read from (and skipped with --skip-invalid), never at the unwritten bank.
+    let mut unplaced: Vec<String> = Vec::new();
+    // Each round that goes on has dropped a question, so this ends.
+    let text = loop {
+        let text = bank_text(&args, &cat, &imported, &sources, format, &opts)?;
+        let mut b = CatalogBuilder::builtin();
+        for p in &args.bank.banks {
+            b.add_path(p);
+        }
+        b.add_source(Source {
+            name: args.out.display().to_string(),
+            text: text.clone(),
+            builtin: false,
+        });
+        let Err(errs) = b.build() else {
+            break text;
+        };
+        let mut rejected = false;
+        unplaced.clear();
+        for d in errs
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+        {
+            let message = match d.hint() {
+                Some(h) => format!("{} ({h})", d.problem),
+                None => d.problem.to_string(),
+            };
+            let placed = d
+                .question
+                .as_deref()
+                .is_some_and(|id| imported.reject(id, &message, args.skip_invalid));
+            if placed {
+                rejected = true;
+            } else {
+                unplaced.push(format!("{}: {message}", d.file));
+            }
+        }
+        imported.drop_unused_topics();
+        if !args.skip_invalid || !rejected || !unplaced.is_empty() {
+            break text;
+        }
+    };
     let errors = imported.errors().count();
     let theme = crate::render::Theme::for_stream(io::IsTerminal::is_terminal(&io::stderr()));
     {
@@ -214,18 +271,74 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
         for i in &imported.issues {
             writeln!(err, "{}", render::issue(&theme, i))?;
         }
+        for u in &unplaced {
+            writeln!(err, "{}", crate::render::clean(u))?;
+        }
     }
-    if errors > 0 && !args.skip_invalid {
-        return Err(Failure::Usage(format!(
+    let failure = if !unplaced.is_empty() {
+        Some(format!(
+            "the imported bank does not load ({}); nothing was written",
+            crate::render::count(unplaced.len(), "error", "errors")
+        ))
+    } else if errors > 0 && !args.skip_invalid {
+        Some(format!(
             "{} malformed; nothing was written (fix them, or pass --skip-invalid to import the rest)",
             crate::render::count(errors, "question is", "questions are")
-        )));
+        ))
+    } else if imported.questions.is_empty() {
+        Some("no question could be imported; nothing was written".into())
+    } else if text.len() as u64 > skillquiz::MAX_FILE_BYTES {
+        // A bank file over the limit would not load afterwards.
+        Some(format!(
+            "the bank would be {} bytes, more than the {}-byte limit of a bank file; nothing was written (import the files in smaller parts)",
+            text.len(),
+            skillquiz::MAX_FILE_BYTES
+        ))
+    } else {
+        None
+    };
+    let skipped_invalid = if args.skip_invalid { errors } else { 0 };
+    let summary = |written: bool| {
+        serde_json::json!({
+            "out": args.out.display().to_string(),
+            "written": written,
+            "imported": imported.imported(),
+            "imported_total": imported.questions.len(),
+            "skipped": imported.skipped.iter().map(|(k, n)| (k.as_str().to_string(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
+            "skipped_invalid": skipped_invalid,
+            "new_topics": imported.topics.iter().map(|t| t.id.clone()).collect::<Vec<_>>(),
+            "issues": imported.issues,
+        })
+    };
+    if let Some(why) = failure {
+        if args.json {
+            crate::write_json(&mut io::stdout().lock(), &summary(false))?;
+        }
+        return Err(Failure::Usage(why));
     }
-    if imported.questions.is_empty() {
-        return Err(Failure::Usage(
-            "no question could be imported; nothing was written".into(),
-        ));
+    write_new(&args.out, text.as_bytes(), args.force)?;
+    let mut out = io::stdout().lock();
+    if args.json {
+        crate::write_json(&mut out, &summary(true))?;
+    } else {
+        write!(
+            out,
+            "{}",
+            render::import_summary(&imported, &args.out.display().to_string(), skipped_invalid)
+        )?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The imported questions as a RON bank file.
+fn bank_text(
+    args: &ImportGiftArgs,
+    cat: &skillquiz::Catalog,
+    imported: &GiftImport,
+    sources: &[String],
+    format: &str,
+    opts: &GiftImportOptions,
+) -> Result<String, Failure> {
     let name = args.name.clone().unwrap_or_else(|| {
         args.out
             .file_stem()
@@ -241,7 +354,6 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
             self_rated: false,
         }]
     };
-    let sources: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let bank = RawBank {
         format_version: FORMAT_VERSION,
         name,
@@ -254,52 +366,22 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
         questions: imported.questions.clone(),
     };
     let header = format!(
-        "Imported by `skillquiz import gift` from {}.\n\
+        "Imported by `skillquiz import {format}` from {}.\n\
          Every question got difficulty {:?}: adjust each one, add explanations where missing,\n\
          then check the bank with `skillquiz validate {}`.",
         sources.join(", "),
         opts.difficulty,
         args.out.display()
     );
-    let text = bank_to_ron(&bank, &header)
-        .map_err(|e| Failure::Usage(format!("cannot write the bank as RON: {e}")))?;
-    // The bank must load before it is written.
-    let mut b = CatalogBuilder::builtin();
-    for p in &args.bank.banks {
-        b.add_path(p);
-    }
-    b.add_source(Source {
-        name: args.out.display().to_string(),
-        text: text.clone(),
-        builtin: false,
-    });
-    b.build()?;
-    write_new(&args.out, text.as_bytes(), args.force)?;
-    let skipped_invalid = if args.skip_invalid { errors } else { 0 };
-    let mut out = io::stdout().lock();
-    if args.json {
-        let doc = serde_json::json!({
-            "out": args.out.display().to_string(),
-            "imported": imported.imported,
-            "imported_total": imported.questions.len(),
-            "skipped": imported.skipped.iter().map(|(k, n)| (k.as_str().to_string(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
-            "skipped_invalid": skipped_invalid,
-            "new_topics": imported.topics.iter().map(|t| t.id.clone()).collect::<Vec<_>>(),
-            "issues": imported.issues,
-        });
-        crate::write_json(&mut out, &doc)?;
-    } else {
-        write!(
-            out,
-            "{}",
-            render::import_summary(&imported, &args.out.display().to_string(), skipped_invalid)
-        )?;
-    }
-    Ok(ExitCode::SUCCESS)
+    bank_to_ron(&bank, &header)
+        .map_err(|e| Failure::Usage(format!("cannot write the bank as RON: {e}")))
 }
 
 pub fn export(cmd: ExportCommand) -> Result<ExitCode, Failure> {
-    let ExportCommand::Gift(args) = cmd;
+    let (args, format) = match cmd {
+        ExportCommand::Gift(a) => (a, "GIFT"),
+        ExportCommand::MoodleXml(a) => (a, "Moodle XML"),
+    };
     let mut b = CatalogBuilder::builtin();
     for p in &args.bank.banks {
         b.add_path(p);
@@ -317,8 +399,24 @@ pub fn export(cmd: ExportCommand) -> Result<ExitCode, Failure> {
             "{file} holds no questions to export"
         )));
     }
-    let ex = export_gift(&questions, &cat);
-    // GIFT keeps less than a bank: never write it over the bank it came from.
+    let ex = if format == "GIFT" {
+        let e = export_gift(&questions, &cat);
+        render::Exported {
+            text: e.text,
+            written: e.written,
+            skipped: e.skipped,
+            notes: e.notes,
+        }
+    } else {
+        let e = export_moodle_xml(&questions, &cat);
+        render::Exported {
+            text: e.text,
+            written: e.written,
+            skipped: e.skipped,
+            notes: e.notes,
+        }
+    };
+    // The file keeps less than a bank: never write it over the bank it came from.
     let same = |a: &Path, b: &Path| {
         std::fs::canonicalize(a)
             .ok()
@@ -327,7 +425,7 @@ pub fn export(cmd: ExportCommand) -> Result<ExitCode, Failure> {
     };
     if same(&args.out, &args.bank_file) || args.bank.banks.iter().any(|b| same(&args.out, b)) {
         return Err(Failure::Usage(format!(
-            "--out {} is an input bank; GIFT keeps less than a bank, so write it elsewhere",
+            "--out {} is an input bank; {format} keeps less than a bank, so write it elsewhere",
             args.out.display()
         )));
     }
@@ -335,7 +433,7 @@ pub fn export(cmd: ExportCommand) -> Result<ExitCode, Failure> {
     write!(
         io::stdout(),
         "{}",
-        render::export_summary(&ex, &args.out.display().to_string())
+        render::export_summary(&ex, &args.out.display().to_string(), format)
     )?;
     Ok(ExitCode::SUCCESS)
 }

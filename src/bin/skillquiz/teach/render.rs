@@ -1,7 +1,8 @@
 //! What the teacher commands print.
 
 use crate::render::{Theme, clean};
-use skillquiz::{BankStats, GiftExport, GiftImport, GiftIssue, GiftIssueKind, ItemAnalysis};
+use skillquiz::{BankStats, GiftImport, GiftIssue, GiftIssueKind, ItemAnalysis};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 pub fn stats(t: &Theme, s: &BankStats) -> String {
@@ -83,8 +84,9 @@ pub fn issue(t: &Theme, i: &GiftIssue) -> String {
         GiftIssueKind::Skipped(u) => t.warn(&format!("skipped {}", u.as_str())),
         GiftIssueKind::Note => t.dim("note"),
     };
+    let col = i.col.map(|c| format!(":{c}")).unwrap_or_default();
     format!(
-        "{}:{}: {what}: {}",
+        "{}:{}{col}: {what}: {}",
         clean(&i.file),
         i.line,
         clean(&i.message)
@@ -99,7 +101,7 @@ pub fn import_summary(im: &GiftImport, out: &str, skipped_invalid: usize) -> Str
         clean(out),
         crate::render::count(im.questions.len(), "question", "questions")
     );
-    for (k, n) in &im.imported {
+    for (k, n) in &im.imported() {
         let _ = writeln!(o, "  imported {:<20} {n:>5}", k);
     }
     for (k, n) in &im.skipped {
@@ -124,7 +126,15 @@ pub fn import_summary(im: &GiftImport, out: &str, skipped_invalid: usize) -> Str
     o
 }
 
-pub fn export_summary(ex: &GiftExport, out: &str) -> String {
+/// What an export wrote, in either format.
+pub struct Exported {
+    pub text: String,
+    pub written: BTreeMap<&'static str, usize>,
+    pub skipped: Vec<(String, String)>,
+    pub notes: Vec<(String, String)>,
+}
+
+pub fn export_summary(ex: &Exported, out: &str, format: &str) -> String {
     let mut o = String::new();
     let n: usize = ex.written.values().sum();
     let _ = writeln!(
@@ -137,10 +147,10 @@ pub fn export_summary(ex: &GiftExport, out: &str) -> String {
         let _ = writeln!(o, "  exported {:<20} {n:>5}", k);
     }
     for (id, why) in &ex.skipped {
-        let _ = writeln!(o, "  skipped  {}: {}", clean(id), why);
+        let _ = writeln!(o, "  skipped  {}: {}", clean(id), clean(why));
     }
     for (id, lost) in &ex.notes {
-        let _ = writeln!(o, "  note: {}: not in GIFT: {}", clean(id), lost);
+        let _ = writeln!(o, "  note: {}: not in {format}: {}", clean(id), lost);
     }
     o
 }

@@ -1,6 +1,8 @@
 //! Bank questions → GIFT text that Moodle and [`super::import_gift`] read back.
 
 use crate::bank::{Catalog, Kind, Question, Tolerance};
+use crate::interop::build::escape_wildcard;
+use crate::interop::{category_segment, moodle_weights, pct};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -10,7 +12,8 @@ pub struct Exported {
     pub text: String,
     /// Questions written, per skillquiz kind.
     pub written: BTreeMap<&'static str, usize>,
-    /// (question id, why) for questions GIFT cannot express (self-ratings).
+    /// (question id, why) for questions GIFT cannot express (self-ratings, marks Moodle
+    /// has no grades for).
     pub skipped: Vec<(String, String)>,
     /// (question id, what was lost) for details GIFT has no place for.
     pub notes: Vec<(String, String)>,
@@ -33,16 +36,25 @@ fn esc(text: &str) -> String {
     out
 }
 
-/// A weight as Moodle writes it: up to 5 decimals, no trailing zeros.
-fn pct(w: f64) -> String {
-    let s = format!("{w:.5}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
+/// An answer or feedback text: escaped, and behind a `[moodle]` marker when it starts
+/// with `[` or `%`, which would otherwise read as a format marker or a weight.
+fn answer_text(text: &str) -> String {
+    let t = esc(text);
+    if t.starts_with(['[', '%']) {
+        format!("[moodle]{t}")
+    } else {
+        t
+    }
+}
+
+/// A `[key:value]` comment value, `]` written `\]`.
+fn comment_value(v: &str) -> String {
+    v.replace(']', "\\]").replace('\n', " ")
 }
 
 fn feedback(fb: &Option<String>) -> String {
     match fb {
-        Some(f) if !f.trim().is_empty() => format!("#{}", esc(f)),
+        Some(f) if !f.trim().is_empty() => format!("#{}", answer_text(f)),
         _ => String::new(),
     }
 }
@@ -51,7 +63,7 @@ fn general(explanation: &str) -> String {
     if explanation.trim().is_empty() {
         String::new()
     } else {
-        format!("####{}", esc(explanation))
+        format!("####{}", answer_text(explanation))
     }
 }
 
@@ -84,16 +96,19 @@ pub fn export_gift(questions: &[&Question], cat: &Catalog) -> Exported {
     }
     let _ = writeln!(
         ex.text,
-        "// Exported by skillquiz {}. GIFT has no place for difficulty, item parameters,\n// tags, resources or units.\n",
+        "// Exported by skillquiz {}. GIFT has no place for difficulty, item parameters,\n// resources, units or a fixed choice order.\n",
         env!("CARGO_PKG_VERSION")
     );
     for topic in topics {
         let title = cat.topic(topic).map(|t| t.title.as_str()).unwrap_or(topic);
+        // The title is the category Moodle shows (`/` in a name is written `//`); the id
+        // rides along in a comment, which skillquiz reads back and Moodle ignores.
         let _ = writeln!(
             ex.text,
-            "// topic: {}\n$CATEGORY: {}\n",
-            title.replace('\n', " "),
-            topic
+            "// [id:{}]\n$CATEGORY: {}\n",
+            comment_value(topic),
+            // Moodle does not undo escapes in a category name: write it as it is.
+            category_segment(title)
         );
         for q in questions.iter().filter(|q| q.topic == topic) {
             write_question(&mut ex, q);
@@ -107,13 +122,14 @@ fn write_question(ex: &mut Exported, q: &Question) {
     if q.params.is_some() {
         lost.push("item parameters");
     }
-    if !q.tags.is_empty() {
-        lost.push("tags");
-    }
     if !q.resources.is_empty() {
         lost.push("resources");
     }
-    let head = format!("::{}::{}", esc(&q.id), question_text(q));
+    let mut head = format!("// [id:{}]", comment_value(&q.id));
+    for t in &q.tags {
+        let _ = write!(head, " [tag:{}]", comment_value(t));
+    }
+    let _ = write!(head, "\n::{}::{}", esc(&q.id), question_text(q));
     let gfb = general(&q.explanation);
     let body = match &q.kind {
         Kind::SingleChoice {
@@ -135,7 +151,7 @@ fn write_question(ex: &mut Exported, q: &Question) {
                 } else {
                     ("FALSE", &choices[1].feedback, &choices[0].feedback)
                 };
-                let text = |f: &Option<String>| f.as_deref().map(esc).unwrap_or_default();
+                let text = |f: &Option<String>| f.as_deref().map(answer_text).unwrap_or_default();
                 format!("{{{key}#{}#{}{gfb}}}", text(wrong), text(right))
             } else {
                 if *fixed_order {
@@ -144,7 +160,12 @@ fn write_question(ex: &mut Exported, q: &Question) {
                 let mut s = String::from("{\n");
                 for (i, c) in choices.iter().enumerate() {
                     let mark = if i == *answer { "=" } else { "~" };
-                    let _ = writeln!(s, "\t{mark}{}{}", esc(&c.text), feedback(&c.feedback));
+                    let _ = writeln!(
+                        s,
+                        "\t{mark}{}{}",
+                        answer_text(&c.text),
+                        feedback(&c.feedback)
+                    );
                 }
                 if !gfb.is_empty() {
                     let _ = writeln!(s, "\t{gfb}");
@@ -156,26 +177,27 @@ fn write_question(ex: &mut Exported, q: &Question) {
         Kind::MultipleSelect {
             choices,
             answers,
+            marks,
             fixed_order,
         } => {
             if *fixed_order {
                 lost.push("fixed choice order");
             }
-            // Each right pick earns 1/k and each wrong pick costs 1/(n − k), as skillquiz grades.
-            let k = answers.len() as f64;
-            let wrong = (choices.len() - answers.len()).max(1) as f64;
+            // Only weights from Moodle's list: its importer refuses the file otherwise.
+            let weights = match moodle_weights(choices.len(), answers, marks) {
+                Ok(w) => w,
+                Err(why) => {
+                    ex.skipped.push((q.id.clone(), why));
+                    return;
+                }
+            };
             let mut s = String::from("{\n");
-            for (i, c) in choices.iter().enumerate() {
-                let w = if answers.contains(&i) {
-                    100.0 / k
-                } else {
-                    -100.0 / wrong
-                };
+            for (c, w) in choices.iter().zip(weights) {
                 let _ = writeln!(
                     s,
                     "\t~%{}%{}{}",
                     pct(w),
-                    esc(&c.text),
+                    answer_text(&c.text),
                     feedback(&c.feedback)
                 );
             }
@@ -203,16 +225,14 @@ fn write_question(ex: &mut Exported, q: &Question) {
                     r * answer.abs()
                 }
             };
-            if t == 0.0 {
-                format!("{{#{answer}{gfb}}}")
-            } else {
-                format!("{{#{answer}:{t}{gfb}}}")
-            }
+            // Always with a tolerance: Moodle reads a bare `{#0}` as an empty answer.
+            format!("{{#{answer}:{t}{gfb}}}")
         }
         Kind::ShortText { display, .. } => {
             let mut s = String::from("{\n");
             for a in display {
-                let _ = writeln!(s, "\t={}", esc(a));
+                // Moodle reads `*` as a wildcard; `\*` is a literal star.
+                let _ = writeln!(s, "\t={}", answer_text(&escape_wildcard(a)));
             }
             if !gfb.is_empty() {
                 let _ = writeln!(s, "\t{gfb}");
@@ -249,9 +269,10 @@ mod tests {
     }
 
     #[test]
-    fn weights_are_short() {
-        assert_eq!(pct(50.0), "50");
-        assert_eq!(pct(100.0 / 3.0), "33.33333");
-        assert_eq!(pct(-100.0), "-100");
+    fn texts_that_would_read_as_markers_are_escaped() {
+        assert_eq!(answer_text("%50%x"), "[moodle]%50%x");
+        assert_eq!(answer_text("[html]<b>"), "[moodle][html]<b>");
+        assert_eq!(answer_text("plain"), "plain");
+        assert_eq!(comment_value("a]b"), r"a\]b");
     }
 }
