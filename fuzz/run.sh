@@ -15,6 +15,7 @@ case $target in
   bank_load) cp tests/fixtures/good/*.ron tests/fixtures/bad/*.ron tests/fixtures/teach/*.ron "$corpus"/
              dict=fuzz/dict/ron.dict ;;
   gift_import) cp tests/fixtures/gift/*.gift "$corpus"/; dict=fuzz/dict/gift.dict ;;
+  moodle_xml) cp tests/fixtures/moodle_xml/*.xml "$corpus"/; dict=fuzz/dict/xml.dict ;;
   result_json) cp fuzz/seeds/result_json/* "$corpus"/; dict=fuzz/dict/json.dict ;;
   typed_answer) cp fuzz/seeds/typed_answer/* "$corpus"/ ;;
   simulate_csv) cp fuzz/seeds/simulate_csv/* "$corpus"/ ;;

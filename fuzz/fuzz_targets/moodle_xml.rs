@@ -1,0 +1,24 @@
+//! Moodle XML files: reading never panics, and issues point at lines of the file.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use skillquiz::{Catalog, GiftImportOptions, import_moodle_xml};
+use std::sync::LazyLock;
+
+static CATALOG: LazyLock<Catalog> = LazyLock::new(|| Catalog::builtin().unwrap());
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let opts = GiftImportOptions {
+        area: "fuzzed".into(),
+        difficulty: skillquiz::Difficulty::Medium,
+        step: Some(2),
+    };
+    let lines = text.split('\n').count();
+    let got = import_moodle_xml(&[("f.xml".into(), text.to_string())], &opts, &CATALOG);
+    for i in &got.issues {
+        assert!(i.line <= lines + 1, "issue at line {} of {lines}: {i:?}", i.line);
+    }
+});
