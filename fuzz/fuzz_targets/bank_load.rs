@@ -21,7 +21,11 @@ fuzz_target!(|data: &[u8]| {
                 assert!(d.line <= lines, "line {} of {lines}: {d:?}", d.line);
                 if d.line > 0 {
                     let len = text.split('\n').nth(d.line - 1).unwrap().chars().count();
-                    assert!(d.col >= 1 && d.col <= len + 1, "column {} of {len}: {d:?}", d.col);
+                    assert!(
+                        d.col >= 1 && d.col <= len + 1,
+                        "column {} of {len}: {d:?}",
+                        d.col
+                    );
                 }
             }
         }

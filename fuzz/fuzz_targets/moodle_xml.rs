@@ -19,6 +19,10 @@ fuzz_target!(|data: &[u8]| {
     let lines = text.split('\n').count();
     let got = import_moodle_xml(&[("f.xml".into(), text.to_string())], &opts, &CATALOG);
     for i in &got.issues {
-        assert!(i.line <= lines + 1, "issue at line {} of {lines}: {i:?}", i.line);
+        assert!(
+            i.line <= lines + 1,
+            "issue at line {} of {lines}: {i:?}",
+            i.line
+        );
     }
 });

@@ -17,7 +17,10 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(r) = result.regraded(&CATALOG, "f.json") {
         for q in &r.questions {
-            assert!(q.response.score.is_finite() && (0.0..=1.0).contains(&q.response.score), "{q:?}");
+            assert!(
+                q.response.score.is_finite() && (0.0..=1.0).contains(&q.response.score),
+                "{q:?}"
+            );
         }
     }
 });

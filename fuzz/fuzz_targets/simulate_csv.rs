@@ -11,7 +11,10 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(t) = parse_items("f.csv", text) {
         for i in &t.items {
-            assert!(i.a.is_finite() && i.b.is_finite() && i.c.is_finite(), "{i:?}");
+            assert!(
+                i.a.is_finite() && i.b.is_finite() && i.c.is_finite(),
+                "{i:?}"
+            );
         }
     }
     if let Ok(t) = parse_thetas("f.csv", text) {

@@ -20,6 +20,9 @@ fuzz_target!(|data: &[u8]| {
     let order: Vec<usize> = (0..n).rev().collect();
     if let Ok(answer) = parse_answer(q, &order, typed) {
         let g = grade(q, &answer);
-        assert!(g.score.is_finite() && (0.0..=1.0).contains(&g.score), "{g:?}");
+        assert!(
+            g.score.is_finite() && (0.0..=1.0).contains(&g.score),
+            "{g:?}"
+        );
     }
 });
