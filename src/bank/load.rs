@@ -2,6 +2,7 @@
 
 use super::diagnostic::{BankErrors, Diagnostic, Problem, Severity};
 use super::model::*;
+use super::outline::{Node, outline};
 use super::raw::{self, FORMAT_VERSION, RawBank, RawKind, RawResource, RawRoadmap};
 use super::source::{BUILTIN_BANKS, BUILTIN_ROADMAP, Locator, MAX_NESTING, Source, ron_files};
 use crate::text::fold_text;
@@ -103,7 +104,7 @@ impl CatalogBuilder {
             }
         }
         // A bank from disk replaces the built-in bank of the same name.
-        let overridden: Vec<String> = parsed
+        let overridden: std::collections::HashSet<String> = parsed
             .iter()
             .filter(|(s, _)| !s.builtin)
             .map(|(_, b)| b.name.clone())
@@ -125,13 +126,17 @@ impl CatalogBuilder {
             cx.roadmap(roadmap_src, r, &mut cat);
         }
         let mut bank_names: HashMap<String, String> = HashMap::new();
-        for (src, bank) in &parsed {
-            let loc = Locator::new(&src.text);
+        // Each file's text is indexed once: its lines (for positions) and its outline.
+        let places: Vec<(Locator, Option<Node>)> = parsed
+            .iter()
+            .map(|(src, _)| (Locator::new(&src.text), outline(&src.text, MAX_NESTING)))
+            .collect();
+        for ((src, bank), (loc, root)) in parsed.iter().zip(&places) {
             if let Some(first) = bank_names.get(&bank.name) {
-                let at = loc.find_field("name", 0, src.text.len()).unwrap_or(0);
+                let at = root.as_ref().and_then(|r| r.field_at("name")).unwrap_or(0);
                 cx.push(
                     src,
-                    &loc,
+                    loc,
                     at,
                     None,
                     Problem::DuplicateId {
@@ -141,15 +146,24 @@ impl CatalogBuilder {
                 );
             }
             bank_names.insert(bank.name.clone(), src.name.clone());
-            cx.bank_header(src, &loc, bank, &mut cat);
+            cx.bank_header(src, loc, root.as_ref(), bank, &mut cat);
         }
+        let bank_index: HashMap<&str, usize> = cat
+            .banks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.file.as_str(), i))
+            .collect();
         // Questions after every bank's topics, so a topic may be used before the bank
         // that defines it.
-        for (src, bank) in &parsed {
-            let bank_index = cat.banks.iter().position(|b| b.file == src.name);
-            if let Some(bank_index) = bank_index {
-                cx.questions(src, bank, bank_index, &mut cat);
+        let mut questions = Vec::new();
+        for ((src, bank), (loc, root)) in parsed.iter().zip(&places) {
+            if let Some(&i) = bank_index.get(src.name.as_str()) {
+                questions.push((src, bank, loc, root, i));
             }
+        }
+        for (src, bank, loc, root, i) in questions {
+            cx.questions(src, loc, root.as_ref(), bank, i, &mut cat);
         }
         cat.related = related_index(&cat);
         if cx.diags.iter().any(|d| d.severity == Severity::Error) {
@@ -167,6 +181,52 @@ impl Catalog {
     pub fn builtin() -> Result<Catalog, BankErrors> {
         CatalogBuilder::builtin().build()
     }
+}
+
+/// Where a question's parts are in its file, from the file's outline: a question that
+/// cannot be placed (no outline) is placed at `start` throughout.
+struct Spots<'n> {
+    node: Option<&'n Node<'n>>,
+    /// The question's id value (what its diagnostics point at).
+    start: usize,
+}
+
+impl Spots<'_> {
+    /// Where field `name` of the question is written, or the question's start.
+    fn field(&self, name: &str) -> usize {
+        self.node
+            .and_then(|n| n.field_at(name))
+            .unwrap_or(self.start)
+    }
+
+    /// The `kind: Variant(...)` value.
+    fn kind(&self) -> Option<&Node<'_>> {
+        self.node.and_then(|n| n.field("kind"))
+    }
+
+    /// Where field `name` inside the kind is written, or the `kind` field.
+    fn kind_field(&self, name: &str) -> usize {
+        self.kind()
+            .and_then(|k| k.field_at(name))
+            .unwrap_or_else(|| self.field("kind"))
+    }
+}
+
+/// Element `i` of list field `list` of `node`.
+fn element<'n>(node: Option<&'n Node<'n>>, list: &str, i: usize) -> Option<&'n Node<'n>> {
+    node.and_then(|n| n.list(list).get(i))
+}
+
+/// Where the value of field `name` of `node` starts (0 without one).
+fn value_at(node: Option<&Node>, name: &str) -> usize {
+    node.and_then(|n| n.field(name)).map_or(0, |v| v.start)
+}
+
+/// Where the URL of resource `k` of `node` is written, or `fallback`.
+fn resource_at(node: Option<&Node>, k: usize, fallback: usize) -> usize {
+    element(node, "resources", k)
+        .and_then(|r| r.field("url"))
+        .map_or(fallback, |u| u.start)
 }
 
 struct Checker {
@@ -295,11 +355,10 @@ impl Checker {
         &mut self,
         src: &Source,
         loc: &Locator,
-        from: usize,
+        at: usize,
         q: Option<&str>,
         r: &RawResource,
     ) -> Resource {
-        let at = loc.find_quoted(&r.url, from).unwrap_or(from);
         // A real https URL with a host, parsed as browsers do (the url crate), and no
         // control or invisible character anywhere in it (an OSC 8 or 52 sequence, say).
         self.text(src, loc, at, q, "resource url", &r.url);
@@ -329,8 +388,15 @@ impl Checker {
         }
     }
 
-    fn topic(&mut self, src: &Source, loc: &Locator, t: &raw::RawTopic, cat: &mut Catalog) {
-        let at = loc.find_quoted(&t.id, 0).unwrap_or(0);
+    fn topic(
+        &mut self,
+        src: &Source,
+        loc: &Locator,
+        t: &raw::RawTopic,
+        node: Option<&Node>,
+        cat: &mut Catalog,
+    ) {
+        let at = value_at(node, "id");
         if !valid_id(&t.id) || !t.id.contains('.') {
             self.push(src, loc, at, None, Problem::BadId { id: t.id.clone() });
             return;
@@ -369,7 +435,8 @@ impl Checker {
         let resources = t
             .resources
             .iter()
-            .map(|r| self.resource(src, loc, at, None, r))
+            .enumerate()
+            .map(|(k, r)| self.resource(src, loc, resource_at(node, k, at), None, r))
             .collect();
         let (line, col) = loc.position(at);
         cat.topic_index.insert(t.id.clone(), cat.topics.len());
@@ -387,8 +454,15 @@ impl Checker {
         });
     }
 
-    fn area(&mut self, src: &Source, loc: &Locator, a: &raw::RawArea, cat: &mut Catalog) {
-        let at = loc.find_quoted(&a.id, 0).unwrap_or(0);
+    fn area(
+        &mut self,
+        src: &Source,
+        loc: &Locator,
+        a: &raw::RawArea,
+        node: Option<&Node>,
+        cat: &mut Catalog,
+    ) {
+        let at = value_at(node, "id");
         if !valid_id(&a.id) || a.id.contains('.') {
             self.push(src, loc, at, None, Problem::BadId { id: a.id.clone() });
             return;
@@ -407,6 +481,8 @@ impl Checker {
 
     fn roadmap(&mut self, src: &Source, r: &RawRoadmap, cat: &mut Catalog) {
         let loc = Locator::new(&src.text);
+        let root = outline(&src.text, MAX_NESTING);
+        let root = root.as_ref();
         let mut numbers: Vec<u8> = r.steps.iter().map(|s| s.number).collect();
         numbers.sort_unstable();
         if numbers != [1, 2, 3, 4, 5, 6, 7] {
@@ -421,14 +497,16 @@ impl Checker {
                 },
             );
         }
-        for s in &r.steps {
-            let at = loc.find_quoted(&s.title, 0).unwrap_or(0);
+        for (i, s) in r.steps.iter().enumerate() {
+            let node = element(root, "steps", i);
+            let at = value_at(node, "title");
             self.text(src, &loc, at, None, "step title", &s.title);
             self.text(src, &loc, at, None, "step summary", &s.summary);
             let resources = s
                 .resources
                 .iter()
-                .map(|res| self.resource(src, &loc, at, None, res))
+                .enumerate()
+                .map(|(k, res)| self.resource(src, &loc, resource_at(node, k, at), None, res))
                 .collect();
             cat.steps.push(Step {
                 number: s.number,
@@ -438,15 +516,22 @@ impl Checker {
             });
         }
         cat.steps.sort_by_key(|s| s.number);
-        for a in &r.areas {
-            self.area(src, &loc, a, cat);
+        for (i, a) in r.areas.iter().enumerate() {
+            self.area(src, &loc, a, element(root, "areas", i), cat);
         }
-        for t in &r.topics {
-            self.topic(src, &loc, t, cat);
+        for (i, t) in r.topics.iter().enumerate() {
+            self.topic(src, &loc, t, element(root, "topics", i), cat);
         }
     }
 
-    fn bank_header(&mut self, src: &Source, loc: &Locator, b: &RawBank, cat: &mut Catalog) {
+    fn bank_header(
+        &mut self,
+        src: &Source,
+        loc: &Locator,
+        root: Option<&Node>,
+        b: &RawBank,
+        cat: &mut Catalog,
+    ) {
         for (field, value) in [("name", &b.name), ("version", &b.version)] {
             if value.trim().is_empty() {
                 let at = loc.find_field(field, 0, src.text.len()).unwrap_or(0);
@@ -463,11 +548,11 @@ impl Checker {
         ] {
             self.text(src, loc, 0, None, field, value);
         }
-        for a in &b.areas {
-            self.area(src, loc, a, cat);
+        for (i, a) in b.areas.iter().enumerate() {
+            self.area(src, loc, a, element(root, "areas", i), cat);
         }
-        for t in &b.topics {
-            self.topic(src, loc, t, cat);
+        for (i, t) in b.topics.iter().enumerate() {
+            self.topic(src, loc, t, element(root, "topics", i), cat);
         }
         cat.banks.push(BankInfo {
             name: b.name.clone(),
@@ -480,25 +565,26 @@ impl Checker {
         });
     }
 
-    fn questions(&mut self, src: &Source, b: &RawBank, bank: usize, cat: &mut Catalog) {
-        let loc = Locator::new(&src.text);
-        let questions_at = loc.find_field("questions", 0, src.text.len()).unwrap_or(0);
-        // Where each question starts: its id literal, searched in file order.
-        let mut starts = Vec::with_capacity(b.questions.len());
-        let mut from = questions_at;
-        for q in &b.questions {
-            let at = loc.find_quoted(&q.id, from).unwrap_or(from);
-            starts.push(at);
-            from = at + 1;
-        }
+    fn questions(
+        &mut self,
+        src: &Source,
+        loc: &Locator,
+        root: Option<&Node>,
+        b: &RawBank,
+        bank: usize,
+        cat: &mut Catalog,
+    ) {
+        let questions_at = root.and_then(|r| r.field_at("questions")).unwrap_or(0);
         for (i, q) in b.questions.iter().enumerate() {
-            let start = starts[i];
-            let end = starts
-                .get(i + 1)
-                .copied()
-                .unwrap_or(src.text.len())
-                .max(start);
-            if let Some(question) = self.question(src, &loc, q, start, end, bank, cat) {
+            let node = element(root, "questions", i);
+            let spots = Spots {
+                node,
+                start: node
+                    .and_then(|n| n.field("id"))
+                    .or(node)
+                    .map_or(questions_at, |n| n.start),
+            };
+            if let Some(question) = self.question(src, loc, q, &spots, bank, cat) {
                 cat.question_index
                     .insert(question.id.clone(), cat.questions.len());
                 cat.questions.push(question);
@@ -506,17 +592,16 @@ impl Checker {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn question(
         &mut self,
         src: &Source,
         loc: &Locator,
         q: &raw::RawQuestion,
-        start: usize,
-        end: usize,
+        spots: &Spots,
         bank: usize,
         cat: &Catalog,
     ) -> Option<Question> {
+        let start = spots.start;
         let before = self.diags.len();
         let id = Some(q.id.as_str());
         let (line, col) = loc.position(start);
@@ -525,7 +610,7 @@ impl Checker {
             self.seen_ids
                 .insert(q.id.clone(), format!("{}:{line}:{col}", src.name));
         }
-        let field_at = |f: &str| loc.find_field(f, start, end).unwrap_or(start);
+        let field_at = |f: &str| spots.field(f);
         if !valid_id(&q.id) {
             self.push(src, loc, start, id, Problem::BadId { id: q.id.clone() });
         } else if let Some(first) = first_seen {
@@ -578,7 +663,7 @@ impl Checker {
         for t in &q.tags {
             self.text(src, loc, field_at("tags"), id, "tag", t);
         }
-        let kind = self.kind(src, loc, q, start, end);
+        let kind = self.kind(src, loc, q, spots);
         let params = q.params.and_then(|p| {
             let made = ItemParams::new(p.a, p.b, p.c);
             if made.is_none() {
@@ -597,7 +682,8 @@ impl Checker {
         let resources = q
             .resources
             .iter()
-            .map(|r| self.resource(src, loc, start, id, r))
+            .enumerate()
+            .map(|(k, r)| self.resource(src, loc, resource_at(spots.node, k, start), id, r))
             .collect();
         let has_errors = self.diags[before..]
             .iter()
@@ -633,9 +719,11 @@ impl Checker {
         src: &Source,
         loc: &Locator,
         id: Option<&str>,
-        at: usize,
+        spots: &Spots,
         raw: &[raw::RawChoice],
     ) -> Vec<Choice> {
+        let at = spots.kind_field("choices");
+        let list = spots.kind().and_then(|k| k.field("choices"));
         if raw.len() < 2 {
             self.push(
                 src,
@@ -657,7 +745,8 @@ impl Checker {
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut out = Vec::with_capacity(raw.len());
         for (i, c) in raw.iter().enumerate() {
-            let c_at = loc.find_quoted(&c.text, at).unwrap_or(at);
+            let node = list.and_then(|l| l.items.get(i));
+            let c_at = value_at(node, "text").max(at);
             if c.text.trim().is_empty() {
                 self.push(src, loc, c_at, id, Problem::EmptyChoice { index: i });
             } else if let Some(&first) = seen.get(&fold_text(&c.text)) {
@@ -674,10 +763,15 @@ impl Checker {
             if let Some(f) = &c.feedback {
                 self.text(src, loc, c_at, id, "choice feedback", f);
             }
-            let resource = c
-                .resource
-                .as_ref()
-                .map(|r| self.resource(src, loc, c_at, id, r));
+            let resource = c.resource.as_ref().map(|r| {
+                self.resource(
+                    src,
+                    loc,
+                    value_at(node.and_then(|n| n.field("resource")), "url").max(c_at),
+                    id,
+                    r,
+                )
+            });
             out.push(Choice {
                 text: c.text.clone(),
                 feedback: c.feedback.clone(),
@@ -692,11 +786,10 @@ impl Checker {
         src: &Source,
         loc: &Locator,
         q: &raw::RawQuestion,
-        start: usize,
-        end: usize,
+        spots: &Spots,
     ) -> Option<Kind> {
         let id = Some(q.id.as_str());
-        let field_at = |f: &str| loc.find_field(f, start, end).unwrap_or(start);
+        let field_at = |f: &str| spots.kind_field(f);
         let before = self.diags.len();
         let kind = match &q.kind {
             RawKind::SingleChoice {
@@ -704,7 +797,7 @@ impl Checker {
                 answer,
                 fixed_order,
             } => {
-                let choices = self.choices(src, loc, id, field_at("choices"), choices);
+                let choices = self.choices(src, loc, id, spots, choices);
                 if *answer >= choices.len() {
                     self.push(
                         src,
@@ -729,7 +822,7 @@ impl Checker {
                 weights,
                 fixed_order,
             } => {
-                let choices = self.choices(src, loc, id, field_at("choices"), choices);
+                let choices = self.choices(src, loc, id, spots, choices);
                 let at = field_at("answers");
                 if answers.is_empty() {
                     self.push(src, loc, at, id, Problem::NoCorrectChoice);
@@ -845,7 +938,6 @@ impl Checker {
     }
 }
 
-/// Ids use lower-case ASCII letters, digits, `_`, `-` and `.`, up to 100 characters.
 /// The symmetric related-question relation over the loaded questions. Ids that name no
 /// loaded question are left out here and reported by the lints (a bank may refer to a
 /// question of another bank that is not loaded).
@@ -868,6 +960,7 @@ fn related_index(cat: &Catalog) -> Vec<Vec<usize>> {
     related
 }
 
+/// Ids use lower-case ASCII letters, digits, `_`, `-` and `.`, up to 100 characters.
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 100

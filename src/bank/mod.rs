@@ -6,6 +6,7 @@ pub mod giveaway;
 mod lint;
 mod load;
 mod model;
+mod outline;
 pub mod raw;
 mod source;
 

@@ -1,7 +1,7 @@
 //! Bank sources (built in or on disk) and finding positions in their text.
 //!
-//! serde gives no positions once a file has parsed, so validation errors are placed by
-//! finding the question's id literal, then the field's name within that question.
+//! serde gives no positions once a file has parsed; validation errors are placed with the
+//! file's outline (`outline.rs`) and turned into lines and columns here.
 
 use super::diagnostic::{Diagnostic, Problem, Severity};
 use std::path::{Path, PathBuf};
@@ -189,16 +189,6 @@ impl<'a> Locator<'a> {
             .get(start..offset)
             .map_or(1, |s| s.chars().count() + 1);
         (line, col)
-    }
-
-    /// The offset of the string literal `"needle"` at or after `from`.
-    pub fn find_quoted(&self, needle: &str, from: usize) -> Option<usize> {
-        let quoted = format!("\"{needle}\"");
-        self.text
-            .get(from..)?
-            .find(&quoted)
-            .map(|i| from + i)
-            .or_else(|| self.text.find(&quoted))
     }
 
     /// The offset of `field:` between `start` and `end`.
