@@ -48,6 +48,8 @@ pub enum Anchor {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CalibrateOptions {
     pub model: Model,
+    /// With the 2PL, a prior ln a ~ N(0, 0.5²) on discrimination (the 3PL always has it).
+    pub a_prior: bool,
     pub anchor: Anchor,
     /// Calibrate questions with fewer responses than the model needs.
     pub force: bool,
@@ -171,6 +173,7 @@ pub struct QuestionCalibration {
     pub guess_rate: f64,
     /// The parameters written in the bank now, if any.
     pub written: Option<Written>,
+    #[serde(flatten)]
     pub outcome: Outcome,
 }
 
@@ -368,7 +371,10 @@ pub fn calibrate_questions(
                 }
             })
             .collect();
-        let config = EmConfig::new(options.model);
+        let mut config = EmConfig::new(options.model);
+        if options.a_prior && options.model == Model::TwoPl {
+            config.a_prior = Some(0.5);
+        }
         let fit = match em::calibrate(&data, &roles, &config, |_, _| {}) {
             Ok(f) => f,
             // Questions with no variation were refused above; an anchor does not vary
