@@ -598,6 +598,19 @@ struct Tables {
     /// Σ_p w_p π_p(q).
     population: Vec<f64>,
     post: Vec<f64>,
+    /// For patterns that answer every item (full forms), the E-step touches only the
+    /// items of the less common answer: ln P(1) − ln P(0) per item, and Σ_j ln P(0) and
+    /// Σ_j ln P(1) per point.
+    diff: Vec<f64>,
+    base0: Vec<f64>,
+    base1: Vec<f64>,
+    /// Expected counts stored by full patterns: of right answers by those that store
+    /// right answers (`acc1`), of wrong ones by those that store wrong ones (`acc0`), and
+    /// each group's total posterior.
+    acc0: Vec<f64>,
+    acc1: Vec<f64>,
+    pop0: Vec<f64>,
+    pop1: Vec<f64>,
 }
 
 impl Tables {
@@ -636,6 +649,13 @@ impl Tables {
                 *a += l;
             }
         }
+        self.normalise()
+    }
+
+    /// Normalises `self.post` (log-posterior up to a constant) in place; returns the log
+    /// of its sum.
+    fn normalise(&mut self) -> f64 {
+        let post = &mut self.post;
         let m = post.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
         let mut s = 0.0;
         for a in post.iter_mut() {
@@ -650,12 +670,76 @@ impl Tables {
     /// One E-step over `data`: fills the expected counts; returns the log-likelihood.
     fn e_step(&mut self, data: &Data) -> f64 {
         let nq = self.theta.len();
+        let items = data.items;
         self.counts.iter_mut().for_each(|v| *v = 0.0);
         self.population.iter_mut().for_each(|v| *v = 0.0);
+        for v in [
+            &mut self.acc0,
+            &mut self.acc1,
+            &mut self.pop0,
+            &mut self.pop1,
+            &mut self.base0,
+            &mut self.base1,
+        ] {
+            v.iter_mut().for_each(|x| *x = 0.0);
+        }
+        for j in 0..items {
+            for q in 0..nq {
+                let (l0, l1) = (self.log_p[2 * j * nq + q], self.log_p[(2 * j + 1) * nq + q]);
+                self.diff[j * nq + q] = l1 - l0;
+                self.base0[q] += l0;
+                self.base1[q] += l1;
+            }
+        }
         let mut ll = 0.0;
         for p in 0..data.patterns() {
             let w = data.weights[p];
             let codes = data.pattern(p);
+            if codes.len() == items && items > 1 {
+                // A full pattern: start from "all wrong" and add the right answers, or from
+                // "all right" and take away the wrong ones, whichever touches fewer items.
+                let ones = codes.iter().filter(|&&c| c % 2 == 1).count();
+                let store_ones = 2 * ones <= items;
+                let want = u32::from(store_ones);
+                if store_ones {
+                    self.post.copy_from_slice(&self.base0);
+                } else {
+                    self.post.copy_from_slice(&self.base1);
+                }
+                for (a, l) in self.post.iter_mut().zip(&self.log_prior) {
+                    *a += l;
+                }
+                for &code in codes.iter().filter(|&&c| c % 2 == want) {
+                    let j = (code / 2) as usize;
+                    let row = &self.diff[j * nq..(j + 1) * nq];
+                    if store_ones {
+                        for (a, d) in self.post.iter_mut().zip(row) {
+                            *a += d;
+                        }
+                    } else {
+                        for (a, d) in self.post.iter_mut().zip(row) {
+                            *a -= d;
+                        }
+                    }
+                }
+                ll += w * self.normalise();
+                let (acc, pop) = if store_ones {
+                    (&mut self.acc1, &mut self.pop1)
+                } else {
+                    (&mut self.acc0, &mut self.pop0)
+                };
+                for (n, a) in pop.iter_mut().zip(&self.post) {
+                    *n += w * a;
+                }
+                for &code in codes.iter().filter(|&&c| c % 2 == want) {
+                    let j = (code / 2) as usize;
+                    let row = &mut acc[j * nq..(j + 1) * nq];
+                    for (r, a) in row.iter_mut().zip(&self.post) {
+                        *r += w * a;
+                    }
+                }
+                continue;
+            }
             ll += w * self.posterior(codes);
             for (n, a) in self.population.iter_mut().zip(&self.post) {
                 *n += w * a;
@@ -667,6 +751,144 @@ impl Tables {
                 }
             }
         }
+        // Full patterns' counts: what each group stored, and the rest of its posterior.
+        for j in 0..items {
+            for q in 0..nq {
+                let (a0, a1) = (self.acc0[j * nq + q], self.acc1[j * nq + q]);
+                self.counts[(2 * j + 1) * nq + q] += a1 + (self.pop0[q] - a0);
+                self.counts[2 * j * nq + q] += a0 + (self.pop1[q] - a1);
+            }
+        }
+        for q in 0..nq {
+            self.population[q] += self.pop0[q] + self.pop1[q];
+        }
+        ll
+    }
+}
+
+/// What the EM iterates: the item parameters and the population's mean and SD.
+#[derive(Debug, Clone)]
+struct State {
+    params: Vec<Params>,
+    mean: f64,
+    sd: f64,
+}
+
+impl State {
+    /// a, d, logit c of every item, then mean and SD (fixed items and unused entries do not
+    /// move, so they never count as changes).
+    fn pack(&self) -> Vec<f64> {
+        let mut x = Vec::with_capacity(3 * self.params.len() + 2);
+        for p in &self.params {
+            x.extend_from_slice(&[p.a, p.d, p.g]);
+        }
+        x.extend_from_slice(&[self.mean, self.sd]);
+        x
+    }
+
+    fn unpack(&mut self, x: &[f64]) {
+        for (j, p) in self.params.iter_mut().enumerate() {
+            p.a = x[3 * j];
+            p.d = x[3 * j + 1];
+            if p.g != x[3 * j + 2] {
+                p.g = x[3 * j + 2];
+                p.c = logistic(p.g);
+            }
+        }
+        let n = x.len();
+        self.mean = x[n - 2];
+        self.sd = x[n - 1];
+    }
+}
+
+/// The fixed parts of one calibration's EM cycles.
+struct Run<'a> {
+    data: &'a Data,
+    kinds: &'a [Kind],
+    pri: Priors,
+    rasch: bool,
+    anchored: bool,
+}
+
+impl Run<'_> {
+    /// Sets the tables to `state`.
+    fn set_tables(&self, t: &mut Tables, state: &State) {
+        t.set_prior(state.mean, state.sd);
+        for (j, p) in state.params.iter().enumerate() {
+            if self.kinds[j] != Kind::Fixed {
+                t.set_item(j, p, p.c);
+            }
+        }
+    }
+
+    /// Whether an extrapolated point is one the model can take.
+    fn admissible(&self, state: &State, x: &[f64]) -> bool {
+        if !x.iter().all(|v| v.is_finite()) {
+            return false;
+        }
+        let n = x.len();
+        if x[n - 1] < 0.05 {
+            return false;
+        }
+        (0..state.params.len()).all(|j| {
+            let a = x[3 * j];
+            match self.kinds[j] {
+                Kind::Fixed => true,
+                Kind::Rasch => a > 0.0,
+                Kind::TwoPl => a.abs() < 50.0 && (self.pri.a_sd.is_none() || a > 0.0),
+                Kind::ThreePl { .. } => a > 0.0 && a < 50.0,
+            }
+        })
+    }
+
+    /// The log priors of the free items.
+    fn log_prior(&self, state: &State) -> f64 {
+        let mut s = 0.0;
+        for (p, kind) in state.params.iter().zip(self.kinds) {
+            if let (Some(sd), Kind::TwoPl | Kind::ThreePl { .. }) = (self.pri.a_sd, kind) {
+                let la = p.a.max(1e-300).ln();
+                s += -la - la * la / (2.0 * sd * sd);
+            }
+            if let Kind::ThreePl { g_mean } = kind {
+                s += -(p.g - g_mean).powi(2) / (2.0 * self.pri.c_sd * self.pri.c_sd);
+            }
+        }
+        s
+    }
+
+    /// One EM cycle from `state`, whose tables `t` holds; leaves the tables set to the
+    /// new state. Returns the penalised log-likelihood at the start.
+    fn cycle(&self, t: &mut Tables, state: &mut State) -> f64 {
+        let nq = t.theta.len();
+        let ll = t.e_step(self.data) + self.log_prior(state);
+        for (j, p) in state.params.iter_mut().enumerate() {
+            let r0 = &t.counts[2 * j * nq..(2 * j + 1) * nq];
+            let r1 = &t.counts[(2 * j + 1) * nq..(2 * j + 2) * nq];
+            maximise(p, self.kinds[j], self.pri, &t.theta, r0, r1);
+        }
+        if self.rasch {
+            maximise_rasch_slope(&mut state.params, self.kinds, self.pri, &t.theta, &t.counts);
+        }
+        if self.anchored {
+            let n: f64 = t.population.iter().sum();
+            let m = t
+                .population
+                .iter()
+                .zip(&t.theta)
+                .map(|(w, x)| w * x)
+                .sum::<f64>()
+                / n;
+            let v = t
+                .population
+                .iter()
+                .zip(&t.theta)
+                .map(|(w, x)| w * (x - m) * (x - m))
+                .sum::<f64>()
+                / n;
+            state.mean = m;
+            state.sd = v.sqrt().max(0.05);
+        }
+        self.set_tables(t, state);
         ll
     }
 }
@@ -760,69 +982,112 @@ pub fn calibrate(
         counts: vec![0.0; 2 * items * nq],
         population: vec![0.0; nq],
         post: vec![0.0; nq],
+        diff: vec![0.0; items * nq],
+        base0: vec![0.0; nq],
+        base1: vec![0.0; nq],
+        acc0: vec![0.0; items * nq],
+        acc1: vec![0.0; items * nq],
+        pop0: vec![0.0; nq],
+        pop1: vec![0.0; nq],
     };
-    let (mut mean, mut sd) = (0.0, 1.0);
+    let (mean, sd) = (0.0, 1.0);
     t.set_prior(mean, sd);
     for (j, p) in params.iter().enumerate() {
         t.set_item(j, p, p.c);
     }
+    let mut state = State { params, mean, sd };
+    let run = Run {
+        data,
+        kinds: &kinds,
+        pri,
+        rasch: config.model == Model::Rasch,
+        anchored,
+    };
     let mut cycles = 0;
     let mut max_change = f64::INFINITY;
     let mut converged = false;
-    while cycles < config.max_cycles {
-        cycles += 1;
-        t.e_step(data);
-        let old = params.clone();
-        for j in 0..items {
-            let r0 = &t.counts[2 * j * nq..(2 * j + 1) * nq];
-            let r1 = &t.counts[(2 * j + 1) * nq..(2 * j + 2) * nq];
-            maximise(&mut params[j], kinds[j], pri, &t.theta, r0, r1);
-        }
-        if config.model == Model::Rasch {
-            maximise_rasch_slope(&mut params, &kinds, pri, &t.theta, &t.counts);
-        }
-        max_change = 0.0f64;
-        for (p, o) in params.iter().zip(&old) {
-            max_change = max_change
-                .max((p.a - o.a).abs())
-                .max((p.d - o.d).abs())
-                .max((p.c - o.c).abs());
-        }
-        if anchored {
-            let n: f64 = t.population.iter().sum();
-            let m = t
-                .population
-                .iter()
-                .zip(&t.theta)
-                .map(|(w, x)| w * x)
-                .sum::<f64>()
-                / n;
-            let v = t
-                .population
-                .iter()
-                .zip(&t.theta)
-                .map(|(w, x)| w * (x - m) * (x - m))
-                .sum::<f64>()
-                / n;
-            let s = v.sqrt().max(0.05);
-            max_change = max_change.max((m - mean).abs()).max((s - sd).abs());
-            (mean, sd) = (m, s);
-            t.set_prior(mean, sd);
-        }
-        for j in 0..items {
-            if kinds[j] != Kind::Fixed {
-                t.set_item(j, &params[j], params[j].c);
-            }
-        }
-        progress(cycles, max_change);
-        if !max_change.is_finite() {
+    // One EM cycle from `state` (whose tables are set): the penalised log-likelihood at
+    // the start and the largest change.
+    let mut step = |t: &mut Tables, state: &mut State, cycles: &mut usize| {
+        let old = state.pack();
+        let ll = run.cycle(t, state);
+        *cycles += 1;
+        let change = state
+            .pack()
+            .iter()
+            .zip(&old)
+            .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()));
+        progress(*cycles, change);
+        (ll, change)
+    };
+    // SQUAREM (Varadhan and Roland 2008): two EM cycles, an extrapolation along them, one
+    // more cycle from there; back to plain EM when the extrapolation lowers the
+    // likelihood or leaves the parameter space. Convergence is judged on plain cycles.
+    'outer: while cycles < config.max_cycles {
+        let x0 = state.pack();
+        let (_, c1) = step(&mut t, &mut state, &mut cycles);
+        max_change = c1;
+        if !c1.is_finite() {
             break;
         }
-        if max_change < config.tolerance {
+        if c1 < config.tolerance {
+            converged = true;
+            break;
+        }
+        if cycles >= config.max_cycles {
+            break;
+        }
+        let x1 = state.pack();
+        let (ll1, c2) = step(&mut t, &mut state, &mut cycles);
+        max_change = c2;
+        if !c2.is_finite() {
+            break;
+        }
+        if c2 < config.tolerance {
+            converged = true;
+            break;
+        }
+        if cycles >= config.max_cycles {
+            break;
+        }
+        let x2 = state.pack();
+        let (mut rr, mut vv) = (0.0, 0.0);
+        for k in 0..x0.len() {
+            let r = x1[k] - x0[k];
+            let v = x2[k] - 2.0 * x1[k] + x0[k];
+            rr += r * r;
+            vv += v * v;
+        }
+        if vv.is_nan() || vv <= 0.0 || !rr.is_finite() {
+            continue;
+        }
+        let alpha = (-(rr / vv).sqrt()).min(-1.0);
+        let x: Vec<f64> = (0..x0.len())
+            .map(|k| {
+                let r = x1[k] - x0[k];
+                let v = x2[k] - 2.0 * x1[k] + x0[k];
+                x0[k] - 2.0 * alpha * r + alpha * alpha * v
+            })
+            .collect();
+        if !run.admissible(&state, &x) {
+            continue;
+        }
+        state.unpack(&x);
+        run.set_tables(&mut t, &state);
+        let (ll, c) = step(&mut t, &mut state, &mut cycles);
+        max_change = c;
+        if !(ll.is_finite() && ll >= ll1) {
+            // Worse than plain EM: start again from the second cycle's estimate.
+            state.unpack(&x2);
+            run.set_tables(&mut t, &state);
+            continue 'outer;
+        }
+        if c < config.tolerance {
             converged = true;
             break;
         }
     }
+    let State { params, mean, sd } = state;
     // A last E-step at the estimates: the log-likelihood, the fit and the errors.
     let log_likelihood = t.e_step(data);
     let ses = if config.standard_errors {
