@@ -35,6 +35,7 @@ impl Errors {
 }
 
 fn recovery() {
+    println!("RMSE pooled over the 20 × 20 item estimates [mean of the 20 replications' RMSE]");
     println!("| cell | replications converged | RMSE(a) | RMSE(b) | RMSE(c) | mean cycles |");
     println!("|---|---|---|---|---|---|");
     for (model, persons) in [
@@ -50,6 +51,7 @@ fn recovery() {
             n: 0.0,
         };
         let (mut converged, mut cycles) = (0, 0);
+        let mut per_rep = (0.0, 0.0, 0.0);
         for rep in 0..20u64 {
             let truth = draw_calibration_items(20, guessing, 1000 + rep);
             let data = simulate_full_forms(&truth, persons, 2000 + rep);
@@ -63,22 +65,37 @@ fn recovery() {
                 Ok(fit) => {
                     converged += usize::from(fit.converged);
                     cycles += fit.cycles;
+                    let mut one = Errors {
+                        a: 0.0,
+                        b: 0.0,
+                        c: 0.0,
+                        n: 0.0,
+                    };
                     for (f, t) in fit.items.iter().zip(&truth) {
                         e.add(&f.item(), t);
+                        one.add(&f.item(), t);
                     }
+                    let (ra, rb, rc) = one.rmse();
+                    per_rep = (
+                        per_rep.0 + ra / 20.0,
+                        per_rep.1 + rb / 20.0,
+                        per_rep.2 + rc / 20.0,
+                    );
                 }
                 Err(err) => println!("replication {rep}: {err}"),
             }
         }
         let (ra, rb, rc) = e.rmse();
         let c = if guessing.is_some() {
-            format!("{rc:.3}")
+            format!("{rc:.3} [{:.3}]", per_rep.2)
         } else {
             "—".into()
         };
         println!(
-            "| {} {persons} × 20 | {converged}/20 | {ra:.3} | {rb:.3} | {c} | {:.0} |",
+            "| {} {persons} × 20 | {converged}/20 | {ra:.3} [{:.3}] | {rb:.3} [{:.3}] | {c} | {:.0} |",
             model.as_str(),
+            per_rep.0,
+            per_rep.1,
             cycles as f64 / 20.0
         );
     }
@@ -93,9 +110,21 @@ fn adaptive() {
         .map(|t| Item::two_pl(1.0, t.b.round().clamp(-1.0, 1.0)))
         .collect();
     for length in [20, 40] {
-        let data = simulate_adaptive(&truth, &believed, 1000, length, 5, 78);
+        let all = simulate_adaptive(&truth, &believed, 1000, length, 5, 78);
+        // The guard rail of `skillquiz calibrate`: the 2PL takes questions with 200
+        // responses or more (and not all right or all wrong).
+        let keep: Vec<usize> = all
+            .counts()
+            .iter()
+            .enumerate()
+            .filter(|(_, (n, r))| *r > 0.0 && r < n && *n >= 200.0)
+            .map(|(j, _)| j)
+            .collect();
+        let answered = all.counts().iter().filter(|(n, _)| *n > 0.0).count();
+        let data = all.select(&keep);
+        let truth: Vec<Item> = keep.iter().map(|&j| truth[j]).collect();
         let counts = data.counts();
-        let roles = vec![Role::Free { guess: 0.0 }; 200];
+        let roles = vec![Role::Free { guess: 0.0 }; keep.len()];
         let fit = calibrate(&data, &roles, &EmConfig::new(Model::TwoPl), |_, _| {});
         let fit = match fit {
             Ok(f) => f,
@@ -105,7 +134,8 @@ fn adaptive() {
             }
         };
         println!(
-            "adaptive quizzes of {length} items, 1000 persons, 200-item bank: {} patterns, converged {} in {} cycles",
+            "adaptive quizzes of {length} items, 1000 persons, 200-item bank: {answered} items ever asked, {} with 200 responses or more, {} patterns, converged {} in {} cycles",
+            keep.len(),
             data.patterns(),
             fit.converged,
             fit.cycles
@@ -113,9 +143,9 @@ fn adaptive() {
         println!("| responses per item | items | RMSE(a) | RMSE(b) |");
         println!("|---|---|---|---|");
         for (lo, hi) in [
-            (0.0, 30.0),
-            (30.0, 100.0),
-            (100.0, 200.0),
+            (200.0, 400.0),
+            (400.0, 700.0),
+            (700.0, f64::INFINITY),
             (200.0, f64::INFINITY),
         ] {
             let mut e = Errors {
@@ -124,7 +154,7 @@ fn adaptive() {
                 c: 0.0,
                 n: 0.0,
             };
-            for j in 0..200 {
+            for j in 0..keep.len() {
                 if counts[j].0 >= lo && counts[j].0 < hi {
                     e.add(&fit.items[j].item(), &truth[j]);
                 }

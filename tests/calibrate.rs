@@ -226,3 +226,41 @@ fn line_diff(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
     }
     (removed, added)
 }
+
+#[test]
+fn history_attempts_count_as_persons_once_each() {
+    let env = tempfile::tempdir().unwrap();
+    let dir = env.path();
+    let bank = bank(dir);
+    let b = bank.to_str().unwrap();
+    for answers in [
+        "t\nt\nf\nt\nf\nt\n",
+        "f\nt\nf\nf\nf\nt\n",
+        "t\nf\nt\nt\nt\nf\n",
+    ] {
+        sq(dir)
+            .args(["take", "--mode", "fixed", "--area", "form", "--count", "6"])
+            .args(["--seed", "1", "--answers", "-", "--bank", b])
+            .write_stdin(answers)
+            .assert()
+            .success();
+    }
+    let doc = calibrate(
+        dir,
+        &["--history", "--bank", b, "--model", "rasch", "--force"],
+    );
+    let cal = &doc["calibration"];
+    assert_eq!(cal["persons"], 3);
+    for q in cal["questions"].as_array().unwrap() {
+        assert_eq!(q["answered"], 3, "{q}");
+    }
+    // With nothing to read, calibrate says so (exit 2).
+    let empty = tempfile::tempdir().unwrap();
+    let bank2 = self::bank(empty.path());
+    sq(empty.path())
+        .args(["calibrate", "--history", "--bank"])
+        .arg(&bank2)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no responses to calibrate from"));
+}

@@ -128,6 +128,31 @@ impl Data {
         &self.codes[self.offsets[p]..self.offsets[p + 1]]
     }
 
+    /// The data on items `keep` only (item `keep[k]` becomes item k; indices out of
+    /// range are ignored), patterns collapsed again.
+    pub fn select(&self, keep: &[usize]) -> Data {
+        let mut map = vec![usize::MAX; self.items];
+        for (k, &j) in keep.iter().enumerate() {
+            if j < self.items {
+                map[j] = k;
+            }
+        }
+        let mut b = DataBuilder::new(keep.len());
+        let mut answers = Vec::new();
+        for p in 0..self.patterns() {
+            answers.clear();
+            for &code in self.pattern(p) {
+                let k = map[(code / 2) as usize];
+                if k != usize::MAX {
+                    answers.push((k, code % 2 == 1));
+                }
+            }
+            // In range, distinct (a pattern holds each item once) and a valid weight.
+            let _ = b.add(&answers, self.weights[p]);
+        }
+        b.build()
+    }
+
     /// Per item: (persons who answered it, of whom right), weighted.
     pub fn counts(&self) -> Vec<(f64, f64)> {
         let mut out = vec![(0.0, 0.0); self.items];

@@ -284,7 +284,7 @@ fn flag_text(q: &QuestionCalibration, f: ItemFlag) -> String {
     match f {
         ItemFlag::TooEasy => format!("{pct:.0}% right: too easy to tell students apart"),
         ItemFlag::AtGuessRate => format!(
-            "{pct:.0}% right, about the guessing rate ({:.0}%): too hard, or a wrong key",
+            "{pct:.0}% right, no better than guessing ({:.0}%): too hard, or a wrong key",
             q.guess_rate * 100.0
         ),
         ItemFlag::Misfit => "the model does not fit its answers (RMSD over 0.12)".into(),
@@ -304,29 +304,29 @@ pub fn render(t: &Theme, r: &CalibrationReport) -> String {
         "{} {} from {}; the {} needs {} responses per question.",
         t.bold("Calibration:"),
         r.model.as_str(),
-        count(r.persons, "person", "persons"),
+        count(r.persons, "person", "people"),
         r.model.as_str(),
         r.minimum
     );
     for a in &r.areas {
         let conv = if a.converged {
-            format!("converged in {} cycles", a.cycles)
+            format!("Converged in {} EM cycles", a.cycles)
         } else {
             t.bad(&format!(
-                "did NOT converge in {} cycles (largest change {:.1e})",
+                "Did NOT converge in {} EM cycles (largest change {:.1e}); --write refuses it",
                 a.cycles, a.max_change
             ))
         };
-        let _ = writeln!(
-            o,
-            "\n{} {}: {} from {} ({} patterns); {conv}; log-likelihood {:.1}.",
-            t.bold("Area"),
-            clean(&a.area),
+        let _ = writeln!(o, "\n{} {}", t.bold("Area"), t.bold(&clean(&a.area)));
+        let line = format!(
+            "{} from {} ({} distinct answer patterns); log-likelihood {:.1}.",
             count(a.calibrated, "question", "questions"),
-            count(a.persons, "person", "persons"),
+            count(a.persons, "person", "people"),
             a.patterns,
             a.log_likelihood
         );
+        let _ = writeln!(o, "{}", wrap(&line, 80, "  "));
+        let _ = writeln!(o, "  {conv}.");
         if a.anchored > 0 {
             let _ = writeln!(
                 o,
