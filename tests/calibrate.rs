@@ -264,3 +264,118 @@ fn history_attempts_count_as_persons_once_each() {
         .code(2)
         .stderr(predicates::str::contains("no responses to calibrate from"));
 }
+
+#[test]
+fn pretest_questions_are_asked_never_scored_and_ready_once_answered_enough() {
+    let env = tempfile::tempdir().unwrap();
+    let dir = env.path();
+    let bank = dir.join("pretest.ron");
+    std::fs::copy(fixture("calibrate/pretest.ron"), &bank).unwrap();
+    let results = dir.join("results");
+    std::fs::create_dir_all(&results).unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    for s in 0..80u64 {
+        // A student of ability θ ~ N(0, 1) answers right with probability σ(θ).
+        let u1: f64 = 1.0 - rng.random::<f64>();
+        let u2: f64 = rng.random::<f64>();
+        let theta = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+        let p = 1.0 / (1.0 + (-theta).exp());
+        let answers: String = (0..20)
+            .map(|_| {
+                if rng.random::<f64>() < p {
+                    "t\n"
+                } else {
+                    "f\n"
+                }
+            })
+            .collect();
+        let out = sq(dir)
+            .args([
+                "take",
+                "--area",
+                "pre",
+                "--count",
+                "12",
+                "--target-se",
+                "0.01",
+            ])
+            .args(["--answers", "-"])
+            .args(["--json", "--no-history", "--seed"])
+            .arg(s.to_string())
+            .arg("--bank")
+            .arg(&bank)
+            .write_stdin(answers)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let r = json(&out);
+        // One pretest question after every 5 scored ones, at most 2, never two in a row;
+        // kept ungraded, and the area counts the scored ones only.
+        let qs = r["questions"].as_array().unwrap();
+        let mut scored = 0;
+        let mut seeded = 0;
+        let mut last_pretest = false;
+        for q in qs {
+            let pretest = q["id"].as_str().unwrap().starts_with("pre.new");
+            if pretest {
+                seeded += 1;
+                assert!(scored >= 5 * seeded && !last_pretest, "{qs:?}");
+                assert_eq!(q["graded"], false);
+                *seen.entry(q["id"].as_str().unwrap().into()).or_default() += 1;
+            } else {
+                assert_eq!(q["graded"], true);
+                scored += 1;
+            }
+            last_pretest = pretest;
+        }
+        assert!(seeded <= 2);
+        assert_eq!(r["areas"][0]["answered"], scored);
+        std::fs::write(results.join(format!("r{s:02}.json")), out).unwrap();
+    }
+    let r = results.to_str().unwrap();
+    let b = bank.to_str().unwrap();
+    let doc = calibrate(dir, &[r, "--bank", b, "--model", "rasch"]);
+    for q in doc["calibration"]["questions"].as_array().unwrap() {
+        let id = q["id"].as_str().unwrap();
+        if id.starts_with("pre.new") {
+            assert_eq!(q["pretest"], true);
+            assert_eq!(q["answered"], seen[id], "{q}");
+        }
+    }
+    let text = sq(dir)
+        .args(["calibrate", r, "--bank", b, "--model", "rasch"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).unwrap();
+    assert!(seen.values().any(|&n| n >= 30), "{seen:?}");
+    for (id, &n) in &seen {
+        let want = if n >= 30 {
+            format!("{id}: ready ({n} responses)")
+        } else {
+            format!("{id}: not ready ({n} of the 30 responses the Rasch needs)")
+        };
+        assert!(text.contains(&want), "{want} in {text}");
+    }
+    // The 2PL needs 200: not ready.
+    let text = sq(dir)
+        .args(["calibrate", r, "--bank", b])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).unwrap();
+    let n = seen["pre.new2"];
+    assert!(
+        text.contains(&format!(
+            "pre.new2: not ready ({n} of the 200 responses the 2PL needs)"
+        )),
+        "{text}"
+    );
+}

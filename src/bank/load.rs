@@ -614,6 +614,7 @@ impl Checker {
             kind: kind?,
             explanation: q.explanation.clone(),
             params,
+            pretest: q.status == raw::Status::Pretest,
             resources,
             tags: q.tags.clone(),
             origin: Origin {

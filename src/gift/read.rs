@@ -870,6 +870,7 @@ impl Builder<'_> {
             resources: Vec::new(),
             tags: Vec::new(),
             related: Vec::new(),
+            status: Default::default(),
         });
     }
 

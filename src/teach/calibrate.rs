@@ -173,6 +173,8 @@ pub struct QuestionCalibration {
     pub guess_rate: f64,
     /// The parameters written in the bank now, if any.
     pub written: Option<Written>,
+    /// `status: Pretest` in the bank; calibrated means ready to go live.
+    pub pretest: bool,
     #[serde(flatten)]
     pub outcome: Outcome,
 }
@@ -285,7 +287,9 @@ pub fn calibrate_questions(
             let Some(&i) = index.get(r.id.as_str()) else {
                 continue;
             };
-            if !r.graded {
+            // Pretest answers are stored ungraded (they never count for the person) but
+            // are what calibration is for.
+            if !r.graded && !scope[i].pretest {
                 continue;
             }
             if mine.iter().any(|&(j, _)| j == i) {
@@ -458,6 +462,7 @@ pub fn calibrate_questions(
             answered: answered[i],
             right: right[i],
             guess_rate: guessing_c(&q.kind),
+            pretest: q.pretest,
             written: q.params.map(|p| Written {
                 a: p.a,
                 b: p.b,

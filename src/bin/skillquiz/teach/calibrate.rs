@@ -394,6 +394,39 @@ pub fn render(t: &Theme, r: &CalibrationReport) -> String {
             }
         }
     }
+    let pretest: Vec<&QuestionCalibration> = r.questions.iter().filter(|q| q.pretest).collect();
+    if !pretest.is_empty() {
+        let _ = writeln!(o, "\n{}", t.bold("Pretest questions"));
+        for q in pretest {
+            let line = match &q.outcome {
+                Outcome::Calibrated(f) if f.flags.contains(&ItemFlag::Forced) => format!(
+                    "{}: not ready ({} of the {} responses the {} needs; calibrated only because of --force)",
+                    q.id,
+                    q.answered,
+                    r.minimum,
+                    r.model.as_str()
+                ),
+                Outcome::Calibrated(f) if !f.writable() => format!(
+                    "{}: calibrated, but its parameters cannot go into a bank (see above)",
+                    q.id
+                ),
+                Outcome::Calibrated(_) => format!(
+                    "{}: ready ({} responses): write its params, then remove `status: Pretest` so that it counts",
+                    q.id, q.answered
+                ),
+                Outcome::Anchored => format!("{}: anchored", q.id),
+                Outcome::Refused(Refusal::TooFew { .. }) => format!(
+                    "{}: not ready ({} of the {} responses the {} needs)",
+                    q.id,
+                    q.answered,
+                    r.minimum,
+                    r.model.as_str()
+                ),
+                Outcome::Refused(why) => format!("{}: {}", q.id, refusal(q, why, r.model)),
+            };
+            let _ = writeln!(o, "{}", wrap(&line, 80, "  "));
+        }
+    }
     let _ = writeln!(
         o,
         "\nsharp: a ≥ 1.35, fair: a ≥ 0.65, vague: below; broken: a ≤ 0 or RMSD > 0.12.\n\
