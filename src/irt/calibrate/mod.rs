@@ -1176,6 +1176,24 @@ struct Slots {
     g: Option<usize>,
 }
 
+/// Dense score vectors added to the information matrix at a time.
+const BLOCK: usize = 16;
+
+/// info[i][j] += Σ_b ws_b[i] · s_b[j] for j ≥ i, over the first `n` vectors of a block.
+fn add_block(info: &mut [f64], size: usize, s: &[f64], ws: &[f64], n: usize) {
+    for i in 0..size {
+        let wi = &ws[i * BLOCK..i * BLOCK + n];
+        if wi.iter().all(|&v| v == 0.0) {
+            continue;
+        }
+        for j in i..size {
+            let sj = &s[j * BLOCK..j * BLOCK + n];
+            let dot: f64 = wi.iter().zip(sj).map(|(x, y)| x * y).sum();
+            info[i * size + j] += dot;
+        }
+    }
+}
+
 fn standard_errors(
     data: &Data,
     t: &mut Tables,
@@ -1246,6 +1264,11 @@ fn standard_errors(
     }
     let mut info = vec![0.0; size * size];
     let mut score: Vec<(usize, f64)> = Vec::with_capacity(3 * items + 1);
+    // Score vectors of dense patterns, parameter-major: `block_s[i·BLOCK + b]` is pattern
+    // b's score for parameter i, `block_ws` the same times the pattern's weight.
+    let mut block_s = vec![0.0; size * BLOCK];
+    let mut block_ws = vec![0.0; size * BLOCK];
+    let mut filled = 0;
     for pat in 0..data.patterns() {
         let w = data.weights[pat];
         let codes = data.pattern(pat);
@@ -1281,13 +1304,32 @@ fn standard_errors(
         if let Some(i) = rasch_a {
             score.push((i, shared_a));
         }
-        for &(i, x) in &score {
-            for &(j, y) in &score {
-                if j >= i {
-                    info[i * size + j] += w * x * y;
+        if 2 * score.len() >= size {
+            // A pattern that touches most parameters joins a block of BLOCK dense score
+            // vectors, added to the matrix together (one pass over it per block).
+            for &(i, x) in &score {
+                block_s[i * BLOCK + filled] = x;
+                block_ws[i * BLOCK + filled] = w * x;
+            }
+            filled += 1;
+            if filled == BLOCK {
+                add_block(&mut info, size, &block_s, &block_ws, filled);
+                block_s.iter_mut().for_each(|v| *v = 0.0);
+                block_ws.iter_mut().for_each(|v| *v = 0.0);
+                filled = 0;
+            }
+        } else {
+            for &(i, x) in &score {
+                for &(j, y) in &score {
+                    if j >= i {
+                        info[i * size + j] += w * x * y;
+                    }
                 }
             }
         }
+    }
+    if filled > 0 {
+        add_block(&mut info, size, &block_s, &block_ws, filled);
     }
     for i in 0..size {
         for j in 0..i {

@@ -276,3 +276,53 @@ fn bad_input_is_refused() {
         Err(CalibrateError::NoFreeItems)
     );
 }
+
+#[test]
+fn standard_errors_agree_with_the_observed_information_of_the_brute_force_likelihood() {
+    // The cross-product information and the observed information (the negative Hessian
+    // of the likelihood, here by central differences of the slow likelihood) estimate the
+    // same matrix; on 1500 persons their standard errors agree within 15%.
+    let (_, data) = simulate(5, 1500, |_| 0.0, 0.0, 1.0, 4);
+    let roles = vec![Role::Free { guess: 0.0 }; 5];
+    let cfg = tight(Model::TwoPl);
+    let fit = calibrate(&data, &roles, &cfg, |_, _| {}).unwrap();
+    // Parameters (a_j, d_j) in slope–intercept form.
+    let mut x: Vec<f64> = fit.items.iter().flat_map(|f| [f.a, f.d]).collect();
+    let ll = |x: &[f64]| {
+        let items: Vec<Item> = (0..5)
+            .map(|j| Item::two_pl(x[2 * j], -x[2 * j + 1] / x[2 * j]))
+            .collect();
+        brute_log_likelihood(&data, &items, cfg.points, cfg.limit)
+    };
+    let n = x.len();
+    let h = 1e-3;
+    let mut hess = vec![0.0; n * n];
+    for i in 0..n {
+        for j in i..n {
+            let mut f = [0.0; 4];
+            for (k, (si, sj)) in [(1.0, 1.0), (1.0, -1.0), (-1.0, 1.0), (-1.0, -1.0)]
+                .iter()
+                .enumerate()
+            {
+                x[i] += si * h;
+                x[j] += sj * h;
+                f[k] = ll(&x);
+                x[i] -= si * h;
+                x[j] -= sj * h;
+            }
+            let v = -(f[0] - f[1] - f[2] + f[3]) / (4.0 * h * h);
+            hess[i * n + j] = v;
+            hess[j * n + i] = v;
+        }
+    }
+    let cov = spd_inverse(&hess, n).expect("observed information is positive definite");
+    for (j, it) in fit.items.iter().enumerate() {
+        let se = it.se.unwrap();
+        let (oa, od) = (
+            cov[2 * j * n + 2 * j].sqrt(),
+            cov[(2 * j + 1) * n + 2 * j + 1].sqrt(),
+        );
+        assert!((se.a / oa - 1.0).abs() < 0.15, "a{j}: {} vs {oa}", se.a);
+        assert!((se.d / od - 1.0).abs() < 0.15, "d{j}: {} vs {od}", se.d);
+    }
+}
