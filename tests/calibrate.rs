@@ -188,6 +188,12 @@ fn guard_rails_refuse_a_small_class_unless_forced_and_anchors_stay_put() {
         assert_eq!(q["status"], "calibrated");
         assert!(q["flags"].as_array().unwrap().contains(&"forced".into()));
     }
+    // Without --bank there is nothing to calibrate.
+    sq(dir)
+        .args(["calibrate", r])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("calibrate needs --bank BANK"));
     // An anchor without params is an input error naming it.
     sq(dir)
         .args(["calibrate", r, "--bank", b, "--anchor=form.q1"])

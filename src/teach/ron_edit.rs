@@ -8,8 +8,6 @@
 //! indented like `id`, when the record spans lines). The result should be loaded again
 //! before it replaces the file: this module only edits text.
 
-use std::fmt::Write as _;
-
 /// Why a bank's text could not be edited.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -366,6 +364,8 @@ pub fn set_params(text: &str, edits: &[(String, NewParams)]) -> Result<String, R
         .iter()
         .find(|f| f.name == "questions")
         .ok_or(RonEditError::NoQuestions)?;
+    // A new line ends as the file's lines do.
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
     // (offset, text to remove up to, text to insert), applied from the end.
     let mut patches: Vec<(usize, usize, String)> = Vec::new();
     for (id, params) in edits {
@@ -405,9 +405,11 @@ pub fn set_params(text: &str, edits: &[(String, NewParams)]) -> Result<String, R
             if !after.trim_start().starts_with(',') {
                 patches.push((last.value.end, last.value.end, ",".into()));
             }
-            let mut line = String::new();
-            let _ = writeln!(line, "{indent}params: {new},");
-            patches.push((close_line_start, close_line_start, line));
+            patches.push((
+                close_line_start,
+                close_line_start,
+                format!("{indent}params: {new},{nl}"),
+            ));
         } else {
             patches.push((last.value.end, last.value.end, format!(", params: {new}")));
         }
@@ -488,6 +490,16 @@ mod tests {
         assert_eq!(
             out,
             "(questions: [(id: \"q\", kind: X, params: (a: 1.000, b: 0.000, c: 0.000)), (id: \"r\", kind: Y, params: (a: 2.000, b: 1.000, c: 0.500),)])"
+        );
+    }
+
+    #[test]
+    fn crlf_files_get_crlf_lines() {
+        let text = "(\r\n  questions: [\r\n    (\r\n      id: \"q\",\r\n      kind: X,\r\n    ),\r\n  ],\r\n)\r\n";
+        let out = set_params(text, &[("q".into(), p(1.0, 0.5, 0.0))]).unwrap();
+        assert_eq!(
+            out,
+            "(\r\n  questions: [\r\n    (\r\n      id: \"q\",\r\n      kind: X,\r\n      params: (a: 1.000, b: 0.500, c: 0.000),\r\n    ),\r\n  ],\r\n)\r\n"
         );
     }
 
