@@ -108,6 +108,17 @@ fn a_class_of_400_calibrates_and_write_keeps_every_comment() {
         assert!((q["b"].as_f64().unwrap() - b).abs() < 0.35, "{q}");
         assert!(q["se"]["a"].as_f64().unwrap() > 0.0);
     }
+    // The report, for 80 columns, pinned (paths relative to the working folder).
+    let text = sq(dir)
+        .args(["calibrate", "results", "--bank", "form.ron"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).unwrap();
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+    insta::assert_snapshot!("calibrate_report", text);
     // Without --write nothing changes.
     assert_eq!(std::fs::read_to_string(&bank).unwrap(), before);
     assert_eq!(doc["written"], serde_json::json!([]));
