@@ -71,10 +71,10 @@ pub use learner::scorecard::{Scorecard, Stat, area_ability};
 pub use plan::Link;
 pub use plan::{PlanEntry, Recommendation, recommend};
 pub use quiz::{
-    AdaptiveSpec, AnswerError, Graded, Item, MAX_PRETEST, PRETEST_EVERY, Prior, Quiz, QuizError,
-    QuizSpec, RECENT_ATTEMPTS, describe_answer, describe_key, grade, hint, in_shown_order, letter,
-    parse_answer,
+    AdaptiveSpec, AnswerError, Graded, Item, Prior, Quiz, QuizError, QuizSpec, RECENT_ATTEMPTS,
+    describe_answer, describe_key, grade, hint, in_shown_order, letter, parse_answer,
 };
+pub use quiz::{MAX_PRETEST, PRETEST_EVERY};
 pub use report::{
     AreaResult, AttemptFacts, AttemptRef, BankRef, Ended, LearnerResult, LevelProbabilities,
     Missed, Mode, QuestionResult, QuizResult, RESULT_FORMAT_VERSION, ResultError, ReviewDue,
