@@ -35,9 +35,13 @@ impl Errors {
 }
 
 fn recovery() {
-    println!("RMSE pooled over the 20 × 20 item estimates [mean of the 20 replications' RMSE]");
-    println!("| cell | replications converged | RMSE(a) | RMSE(b) | RMSE(c) | mean cycles |");
-    println!("|---|---|---|---|---|---|");
+    println!(
+        "RMSE pooled over the 20 × 20 item estimates [mean of the 20 replications' RMSE ± its standard error]"
+    );
+    println!(
+        "| cell | replications converged | RMSE(a) | RMSE(b) | RMSE(c) | RMS of the SEs (a / b) | mean cycles |"
+    );
+    println!("|---|---|---|---|---|---|---|");
     for (model, persons) in [
         (Model::TwoPl, 500),
         (Model::TwoPl, 1000),
@@ -51,16 +55,15 @@ fn recovery() {
             n: 0.0,
         };
         let (mut converged, mut cycles) = (0, 0);
-        let mut per_rep = (0.0, 0.0, 0.0);
+        let mut per_rep: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        // Σ SE² of a and b, and the count: the model's own expected RMSE.
+        let mut se_sum = (0.0, 0.0, 0.0);
         for rep in 0..20u64 {
             let truth = draw_calibration_items(20, guessing, 1000 + rep);
             let data = simulate_full_forms(&truth, persons, 2000 + rep);
             let guess = if guessing.is_some() { 0.2 } else { 0.0 };
             let roles = vec![Role::Free { guess }; 20];
-            let cfg = EmConfig {
-                standard_errors: false,
-                ..EmConfig::new(model)
-            };
+            let cfg = EmConfig::new(model);
             match calibrate(&data, &roles, &cfg, |_, _| {}) {
                 Ok(fit) => {
                     converged += usize::from(fit.converged);
@@ -74,28 +77,40 @@ fn recovery() {
                     for (f, t) in fit.items.iter().zip(&truth) {
                         e.add(&f.item(), t);
                         one.add(&f.item(), t);
+                        if let Some(se) = f.se {
+                            se_sum.0 += se.a * se.a;
+                            se_sum.1 += se.b * se.b;
+                            se_sum.2 += 1.0;
+                        }
                     }
                     let (ra, rb, rc) = one.rmse();
-                    per_rep = (
-                        per_rep.0 + ra / 20.0,
-                        per_rep.1 + rb / 20.0,
-                        per_rep.2 + rc / 20.0,
-                    );
+                    per_rep[0].push(ra);
+                    per_rep[1].push(rb);
+                    per_rep[2].push(rc);
                 }
                 Err(err) => println!("replication {rep}: {err}"),
             }
         }
         let (ra, rb, rc) = e.rmse();
+        // Mean of the replications' RMSE ± its standard error.
+        let mean_se = |xs: &[f64]| {
+            let n = xs.len() as f64;
+            let m = xs.iter().sum::<f64>() / n;
+            let v = xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
+            format!("{m:.3} ± {:.3}", (v / n).sqrt())
+        };
         let c = if guessing.is_some() {
-            format!("{rc:.3} [{:.3}]", per_rep.2)
+            format!("{rc:.3} [{}]", mean_se(&per_rep[2]))
         } else {
             "—".into()
         };
         println!(
-            "| {} {persons} × 20 | {converged}/20 | {ra:.3} [{:.3}] | {rb:.3} [{:.3}] | {c} | {:.0} |",
+            "| {} {persons} × 20 | {converged}/20 | {ra:.3} [{}] | {rb:.3} [{}] | {c} | {:.3} / {:.3} | {:.0} |",
             model.as_str(),
-            per_rep.0,
-            per_rep.1,
+            mean_se(&per_rep[0]),
+            mean_se(&per_rep[1]),
+            (se_sum.0 / se_sum.2).sqrt(),
+            (se_sum.1 / se_sum.2).sqrt(),
             cycles as f64 / 20.0
         );
     }
