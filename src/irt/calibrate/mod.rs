@@ -304,7 +304,8 @@ pub struct StandardErrors {
     pub b: f64,
     /// `None` when c was not estimated.
     pub c: Option<f64>,
-    pub d: f64,
+    /// Of the intercept.
+    pub intercept: f64,
 }
 
 /// One item's fitted parameters.
@@ -313,12 +314,13 @@ pub struct ItemFit {
     pub anchored: bool,
     /// Discrimination (slope).
     pub a: f64,
-    /// Difficulty b = −d/a.
+    /// Difficulty b = −intercept/a.
     pub b: f64,
     /// Guessing (lower asymptote).
     pub c: f64,
-    /// Intercept d = −ab.
-    pub d: f64,
+    /// Intercept d = −ab of the slope–intercept form aθ + d (not [`Item::d`], the upper
+    /// asymptote, which is 1 here).
+    pub intercept: f64,
     /// `None` for anchored items, or when the information matrix was not positive definite.
     pub se: Option<StandardErrors>,
     /// Posterior root mean squared deviation of the observed from the model proportion
@@ -1130,7 +1132,7 @@ pub fn calibrate(
                 a: p.a,
                 b: -p.d / p.a,
                 c: p.c,
-                d: p.d,
+                intercept: p.d,
                 se: ses[j],
                 rmsd: rmsd(p, &t.theta, r0, r1),
                 answered: counts[j].0,
@@ -1367,7 +1369,7 @@ fn standard_errors(
                 a: va.max(0.0).sqrt(),
                 b: vb.max(0.0).sqrt(),
                 c,
-                d: vd.max(0.0).sqrt(),
+                intercept: vd.max(0.0).sqrt(),
             })
         })
         .collect()

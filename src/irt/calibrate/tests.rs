@@ -38,7 +38,11 @@ fn lsat7_two_pl_matches_the_reference() {
     let d = [1.8559, 0.8080, 1.8052, 0.4860, 1.8545];
     for (j, it) in fit.items.iter().enumerate() {
         assert!((it.a - a[j]).abs() < 1e-3, "a{j} = {}", it.a);
-        assert!((it.d - d[j]).abs() < 1e-3, "d{j} = {}", it.d);
+        assert!(
+            (it.intercept - d[j]).abs() < 1e-3,
+            "d{j} = {}",
+            it.intercept
+        );
         assert!(it.se.is_some());
     }
     assert!(
@@ -59,7 +63,11 @@ fn lsat7_rasch_matches_the_reference() {
     let a = fit.items[0].a;
     for (j, it) in fit.items.iter().enumerate() {
         assert_eq!(it.a, a, "one shared slope");
-        assert!((-it.d - b[j]).abs() < 1e-3, "b{j} = {}", -it.d);
+        assert!(
+            (-it.intercept - b[j]).abs() < 1e-3,
+            "b{j} = {}",
+            -it.intercept
+        );
     }
 }
 
@@ -287,7 +295,7 @@ fn standard_errors_agree_with_the_observed_information_of_the_brute_force_likeli
     let cfg = tight(Model::TwoPl);
     let fit = calibrate(&data, &roles, &cfg, |_, _| {}).unwrap();
     // Parameters (a_j, d_j) in slope–intercept form.
-    let mut x: Vec<f64> = fit.items.iter().flat_map(|f| [f.a, f.d]).collect();
+    let mut x: Vec<f64> = fit.items.iter().flat_map(|f| [f.a, f.intercept]).collect();
     let ll = |x: &[f64]| {
         let items: Vec<Item> = (0..5)
             .map(|j| Item::two_pl(x[2 * j], -x[2 * j + 1] / x[2 * j]))
@@ -323,6 +331,10 @@ fn standard_errors_agree_with_the_observed_information_of_the_brute_force_likeli
             cov[(2 * j + 1) * n + 2 * j + 1].sqrt(),
         );
         assert!((se.a / oa - 1.0).abs() < 0.15, "a{j}: {} vs {oa}", se.a);
-        assert!((se.d / od - 1.0).abs() < 0.15, "d{j}: {} vs {od}", se.d);
+        assert!(
+            (se.intercept / od - 1.0).abs() < 0.15,
+            "d{j}: {} vs {od}",
+            se.intercept
+        );
     }
 }
