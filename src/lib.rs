@@ -77,11 +77,13 @@ pub use quiz::{
     AdaptiveSpec, AnswerError, Graded, Item, Prior, Quiz, QuizError, QuizSpec, RECENT_ATTEMPTS,
     describe_answer, describe_key, grade, hint, in_shown_order, letter, parse_answer,
 };
+pub use quiz::{MAX_PRETEST, PRETEST_EVERY};
 pub use report::{
     AreaResult, AttemptFacts, AttemptRef, BankRef, Ended, LearnerResult, LevelProbabilities,
     Missed, Mode, QuestionResult, QuizResult, RESULT_FORMAT_VERSION, ResultError, ReviewDue,
     TopicResult, VerdictResult,
 };
+pub use sim::calibration::{draw_calibration_items, simulate_adaptive, simulate_full_forms};
 pub use sim::csv::{CsvError, ItemTable, parse_items, parse_thetas, parse_uniforms, read_text};
 pub use sim::sessions::{
     CalibrationBin, Figures, SessionsConfig, SessionsError, SessionsReport, simulate_sessions,
@@ -90,6 +92,8 @@ pub use sim::{
     LengthStats, SimBank, SimConfig, SimError, SimReport, Simulees, VariableStats, draw_thetas,
     simulate,
 };
+pub use teach::calibrate as calibration;
+pub use teach::ron_edit;
 pub use teach::{
     AreaCount, BankStats, KindCount, StepCount, TemplateError, TopicStats, bank_stats,
     bank_template, title_from_id, write_atomic,

@@ -33,6 +33,10 @@ fn stdout(c: &mut Command) -> String {
 fn help_text() {
     insta::assert_snapshot!("help", stdout(skillquiz().arg("--help")));
     insta::assert_snapshot!("take_help", stdout(skillquiz().args(["take", "--help"])));
+    insta::assert_snapshot!(
+        "calibrate_help",
+        stdout(skillquiz().args(["calibrate", "--help"]))
+    );
 }
 
 /// The report at three terminal widths (`COLUMNS`): it wraps to the width, at most 100.

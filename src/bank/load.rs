@@ -702,6 +702,7 @@ impl Checker {
             kind: kind?,
             explanation: q.explanation.clone(),
             params,
+            pretest: q.status == raw::Status::Pretest,
             resources,
             tags: q.tags.clone(),
             related: q.related.clone(),

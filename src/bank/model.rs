@@ -204,6 +204,8 @@ pub struct Question {
     pub explanation: String,
     /// Item parameters written in the bank, if any.
     pub params: Option<ItemParams>,
+    /// `status: Pretest` in the bank: asked now and then in adaptive quizzes, never scored.
+    pub pretest: bool,
     pub resources: Vec<Resource>,
     pub tags: Vec<String>,
     /// Related question ids as this question's bank declares them (see

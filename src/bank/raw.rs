@@ -126,6 +126,29 @@ pub struct RawQuestion {
     /// either question is enough.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<String>,
+    /// `Pretest`: asked now and then in adaptive quizzes to collect answers for
+    /// calibration, never scored.
+    #[serde(default, skip_serializing_if = "Status::is_live")]
+    pub status: Status,
+}
+
+/// Whether a question counts.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub enum Status {
+    /// Scored and used for ability (the default).
+    #[default]
+    Live,
+    /// Asked now and then in adaptive quizzes (one after every
+    /// [`crate::PRETEST_EVERY`] scored questions, at most
+    /// [`crate::MAX_PRETEST`] per quiz), never scored nor used for ability, so that
+    /// `calibrate` can estimate its parameters before it counts.
+    Pretest,
+}
+
+impl Status {
+    pub fn is_live(&self) -> bool {
+        *self == Status::Live
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

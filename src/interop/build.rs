@@ -394,6 +394,7 @@ impl<'a> Builder<'a> {
             resources: Vec::new(),
             tags,
             related: Vec::new(),
+            status: Default::default(),
         });
         self.out.places.push(at.clone());
     }

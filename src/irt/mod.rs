@@ -6,6 +6,7 @@
 //! [`stop`] (standard error, level bands, budget); [`cat`] puts them together for one
 //! ability, starting at a fixed θ (0 by default).
 
+pub mod calibrate;
 pub mod cat;
 pub mod estimate;
 pub mod model;

@@ -74,6 +74,8 @@ impl Scorecard {
         let rated: Vec<&Response> = responses
             .iter()
             .filter(|r| !r.graded && !r.skipped())
+            // Pretest answers are not self-ratings either.
+            .filter(|r| !catalog.question(&r.id).is_some_and(|q| q.pretest))
             .collect();
         let areas = catalog
             .areas

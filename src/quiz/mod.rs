@@ -75,12 +75,19 @@ pub(crate) fn response_of(q: &Question, answer: Answer, order: &[usize], seconds
         answer,
         score: g.score,
         correct: g.correct,
-        graded: q.kind.is_graded(),
+        graded: q.kind.is_graded() && !q.pretest,
         order: order.to_vec(),
         seconds,
         certainty: None,
     }
 }
+
+/// An adaptive quiz asks one pretest question (`status: Pretest` in the bank) after every
+/// this many scored questions ...
+pub const PRETEST_EVERY: usize = 5;
+/// ... and at most this many in one quiz. Pretest answers are kept in the result and the
+/// history (with `graded: false`) for `calibrate`, never scored nor used for ability.
+pub const MAX_PRETEST: usize = 2;
 
 /// How many past attempts count as recent for [`Prior::recent`].
 pub const RECENT_ATTEMPTS: usize = 3;
@@ -181,6 +188,10 @@ pub struct Quiz<'c> {
     /// Practice self-ratings still to ask after the adaptive part.
     practice: VecDeque<usize>,
     practice_total: usize,
+    /// Pretest questions still to seed into the adaptive part, in a random order.
+    pretest: VecDeque<usize>,
+    /// How many the quiz will seed at most.
+    pretest_planned: usize,
 }
 
 impl<'c> Quiz<'c> {
@@ -216,6 +227,17 @@ impl<'c> Quiz<'c> {
                 (Vec::new(), Some(adaptive), practice)
             }
         };
+        let mut pretest = Vec::new();
+        if let Some(ad) = &adaptive {
+            pretest = select::pretest(catalog, spec);
+            // Drawn only when there is something to draw, so that banks without pretest
+            // questions give the same quizzes as before.
+            if !pretest.is_empty() {
+                pretest.shuffle(&mut rng);
+            }
+            let room = ad.max_items().saturating_sub(1) / PRETEST_EVERY;
+            pretest.truncate(MAX_PRETEST.min(room));
+        }
         let mut quiz = Quiz {
             catalog,
             slots,
@@ -225,6 +247,8 @@ impl<'c> Quiz<'c> {
             adaptive,
             practice_total: practice.len(),
             practice,
+            pretest_planned: pretest.len(),
+            pretest: pretest.into(),
         };
         // An adaptive quiz picks its first question now; a fixed form has them all.
         quiz.advance();
@@ -236,6 +260,24 @@ impl<'c> Quiz<'c> {
 
     /// Adaptive quizzes: picks the next question (or practice item) and adds its slot.
     fn advance(&mut self) {
+        if self.adaptive.is_none() {
+            return;
+        }
+        // A pretest question after every PRETEST_EVERY scored ones, never two in a row.
+        let scored = self.responses.iter().filter(|r| r.graded).count();
+        let seeded = self.pretest_planned - self.pretest.len();
+        let last_was_pretest = self
+            .slots
+            .last()
+            .is_some_and(|s| self.catalog.questions[s.question].pretest);
+        if scored >= PRETEST_EVERY * (seeded + 1)
+            && !last_was_pretest
+            && let Some(qi) = self.pretest.pop_front()
+        {
+            let slot = Slot::new(self.catalog, qi, &mut self.rng);
+            self.slots.push(slot);
+            return;
+        }
         let Some(ad) = &mut self.adaptive else {
             return;
         };
@@ -272,7 +314,7 @@ impl<'c> Quiz<'c> {
     /// How many questions the quiz has in all; for an adaptive quiz, the most it may have.
     pub fn len(&self) -> usize {
         match &self.adaptive {
-            Some(a) => a.max_items() + self.practice_total,
+            Some(a) => a.max_items() + self.pretest_planned + self.practice_total,
             None => self.slots.len(),
         }
     }
@@ -280,7 +322,7 @@ impl<'c> Quiz<'c> {
     /// Graded questions: a fixed form's, or the most an adaptive quiz asks.
     pub fn graded_len(&self) -> usize {
         match &self.adaptive {
-            Some(a) => a.max_items(),
+            Some(a) => a.max_items() + self.pretest_planned,
             None => self.len() - self.practice_len(),
         }
     }
@@ -304,7 +346,12 @@ impl<'c> Quiz<'c> {
     /// The question to ask now, or `None` when the quiz is over.
     pub fn current(&self) -> Option<Item<'_>> {
         let i = self.responses.len();
-        let graded_done = self.responses.iter().filter(|r| r.graded).count();
+        // Pretest questions are numbered with the scored ones (the person is not told).
+        let graded_done = self
+            .responses
+            .iter()
+            .filter(|r| r.graded || self.catalog.question(&r.id).is_some_and(|q| q.pretest))
+            .count();
         self.slots.get(i).map(|slot| {
             let question = &self.catalog.questions[slot.question];
             Item {
@@ -335,7 +382,7 @@ impl<'c> Quiz<'c> {
         self.responses.push(response);
         let question = slot.question;
         if let Some(ad) = &mut self.adaptive {
-            if q.kind.is_graded() {
+            if q.kind.is_graded() && !q.pretest {
                 ad.record(question, correct);
             }
             self.advance();

@@ -55,7 +55,19 @@ pub fn eligible(catalog: &Catalog, spec: &super::QuizSpec) -> Vec<usize> {
         .questions
         .iter()
         .enumerate()
-        .filter(|(_, q)| q.kind.is_graded() && chosen(spec, q))
+        .filter(|(_, q)| q.kind.is_graded() && !q.pretest && chosen(spec, q))
+        .filter(|(_, q)| catalog.area(&q.area).is_some_and(|a| !a.self_rated))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Every pretest question the spec allows (catalog indices, catalog order).
+pub fn pretest(catalog: &Catalog, spec: &super::QuizSpec) -> Vec<usize> {
+    catalog
+        .questions
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| q.kind.is_graded() && q.pretest && chosen(spec, q))
         .filter(|(_, q)| catalog.area(&q.area).is_some_and(|a| !a.self_rated))
         .map(|(i, _)| i)
         .collect()

@@ -8,6 +8,7 @@
 //! the simulee's own random stream (seed, simulee index), so results do not depend on the
 //! number of threads. The library reads no clock: callers time the run.
 
+pub mod calibration;
 pub mod csv;
 pub mod sessions;
 

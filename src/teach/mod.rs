@@ -1,5 +1,7 @@
 //! Tools for teachers: a bank template, bank statistics and atomic file writing.
 
+pub mod calibrate;
+pub mod ron_edit;
 mod stats;
 
 pub use stats::{AreaCount, BankStats, KindCount, StepCount, TopicStats, bank_stats};

@@ -70,6 +70,8 @@ pub enum Command {
     Export(crate::teach::ExportCommand),
     /// Item analysis of a class's saved results (Moodle's quiz statistics).
     Analyze(crate::teach::AnalyzeArgs),
+    /// Item parameters (IRT) from a class's results; --write puts them into the bank.
+    Calibrate(crate::teach::CalibrateArgs),
     /// Simulate adaptive tests on examinees of known ability (RMSE, bias, SE, length).
     Simulate(crate::simulate::SimulateArgs),
     /// Print a shell completion script: `skillquiz completions bash > ~/.local/share/bash-completion/completions/skillquiz`.

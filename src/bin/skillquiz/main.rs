@@ -238,6 +238,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Import(cmd) => teach::import(cmd),
         Command::Export(cmd) => teach::export(cmd),
         Command::Analyze(args) => teach::analyze(args),
+        Command::Calibrate(args) => teach::calibrate(args, &data),
         Command::Simulate(args) => simulate::run(args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -299,7 +299,8 @@ pub fn feedback(t: &Theme, catalog: &Catalog, r: &Response) -> String {
         return String::new();
     };
     let mut s = String::new();
-    if !r.graded {
+    // A pretest answer gets the usual feedback: only the score ignores it.
+    if !r.graded && !q.pretest {
         let note = match r.answer {
             skillquiz::Answer::Rating(n) => format!("Noted: {n}/5."),
             _ => "Not rated.".into(),

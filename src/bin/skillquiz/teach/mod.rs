@@ -3,7 +3,10 @@
 //!
 //! Flags are defined here (not in cli.rs) so the teacher commands stay in one place.
 
+mod calibrate;
 mod render;
+
+pub use calibrate::{CalibrateArgs, calibrate};
 
 use super::{Failure, load, stdout_theme};
 use crate::cli::BankArgs;
