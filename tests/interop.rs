@@ -737,6 +737,7 @@ fn question() -> impl Strategy<Value = RawQuestion> {
                 resources: Vec::new(),
                 tags,
                 related: Vec::new(),
+                status: Default::default(),
             }
         })
 }
