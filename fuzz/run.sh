@@ -14,7 +14,7 @@ dict=
 case $target in
   bank_load) cp tests/fixtures/good/*.ron tests/fixtures/bad/*.ron tests/fixtures/teach/*.ron "$corpus"/
              dict=fuzz/dict/ron.dict ;;
-  gift_import) cp tests/fixtures/gift/*.gift "$corpus"/; dict=fuzz/dict/gift.dict ;;
+  gift_import) cp tests/fixtures/gift/*.gift fuzz/seeds/gift_import/* "$corpus"/; dict=fuzz/dict/gift.dict ;;
   moodle_xml) cp tests/fixtures/moodle_xml/*.xml "$corpus"/; dict=fuzz/dict/xml.dict ;;
   result_json) cp fuzz/seeds/result_json/* "$corpus"/; dict=fuzz/dict/json.dict ;;
   typed_answer) cp fuzz/seeds/typed_answer/* "$corpus"/ ;;

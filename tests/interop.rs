@@ -908,3 +908,23 @@ fn moodle_xml_commands_round_trip_a_bank() {
         .code(2)
         .stderr(predicates::str::contains("bad.xml:3:"));
 }
+
+/// Found by fuzzing (fuzz/seeds/gift_import/cr_only_lines.gift): a file whose lines end in
+/// CR alone is read line by line, so its issues name those lines.
+#[test]
+fn issues_in_a_file_with_cr_line_ends_name_its_lines() {
+    let text = "// old Mac file\r\rA description, no answer.\r\rQ2 {T}\r";
+    let im = import_gift(
+        &[("mac.gift".into(), text.into())],
+        &opts("macs", Some(2)),
+        &roadmap(),
+    );
+    let lines: Vec<usize> = im.issues.iter().map(|i| i.line).collect();
+    assert!(lines.contains(&3), "{:?}", im.issues);
+    assert!(
+        lines.iter().all(|&l| (1..=6).contains(&l)),
+        "{:?}",
+        im.issues
+    );
+    assert_eq!(im.questions.len(), 1);
+}
