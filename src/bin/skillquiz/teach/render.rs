@@ -164,6 +164,16 @@ const LIST_AT_MOST: usize = 10;
 
 /// The item analysis, laid out like Moodle's quiz statistics report (percentages), after
 /// the questions to fix first.
+/// `text` wrapped to the terminal, its first line indented by `first`, the rest by `rest`.
+fn hanging(text: &str, first: &str, rest: &str) -> String {
+    let opts = textwrap::Options::new(crate::render::width())
+        .initial_indent(first)
+        .subsequent_indent(rest)
+        .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace);
+    textwrap::fill(&clean(text), &opts)
+}
+
 pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
     use skillquiz::AlphaReading;
     let mut o = String::new();
@@ -184,7 +194,13 @@ pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
     }
     for id in a.fix_first.iter().take(LIST_AT_MOST) {
         if let Some(f) = by_id.get(id.as_str()).and_then(|q| q.flags.first()) {
-            let _ = writeln!(o, "  {}  {}", clean(id), clean(&f.reason));
+            // The id, then the reason wrapped beneath it, so that it reads at 80 columns.
+            let _ = writeln!(o, "  {}", clean(id));
+            let _ = writeln!(
+                o,
+                "{}",
+                crate::render::wrap(&f.reason, crate::render::width(), "      ")
+            );
         }
     }
     if a.fix_first.len() > LIST_AT_MOST {
@@ -206,11 +222,12 @@ pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
         "  Standard deviation             {}",
         ts.sd.map_or("-".into(), |v| format!("{v:.2} marks"))
     );
+    // The reading stands on its own line under the figure, to fit 80 columns.
     let reading = match ts.alpha_reading {
         Some(AlphaReading::Satisfactory) => "  satisfactory (Moodle: over 75%)",
         Some(AlphaReading::Borderline) => "  borderline (Moodle: 64% to 75%)",
         Some(AlphaReading::Unsatisfactory) => {
-            "  unsatisfactory (Moodle: under 64%; improve or replace the weakest questions)"
+            "  unsatisfactory (Moodle: under 64%;\n                                 improve or replace the weakest questions)"
         }
         None => "",
     };
@@ -231,16 +248,23 @@ pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
             .map_or("-".into(), |v| format!("{v:.2} marks"))
     );
     let _ = writeln!(o, "\n{}", t.bold("Questions"));
+    // 76 columns; an id too long for its column stands on a line of its own.
+    const ID: usize = 32;
     let _ = writeln!(
         o,
-        "  {:<40} {:>4} {:>4} {:>8} {:>8} {:>8} {:>8}",
-        "question", "n", "skip", "facility", "SD", "discr.", "effic."
+        "  {:<ID$} {:>4} {:>4} {:>7} {:>7} {:>7} {:>7}",
+        "question", "n", "skip", "facil.", "SD", "discr.", "effic."
     );
     for q in &a.questions {
+        let mut id = clean(&q.id);
+        if id.chars().count() > ID {
+            let _ = writeln!(o, "  {id}");
+            id.clear();
+        }
         let _ = writeln!(
             o,
-            "  {:<40} {:>4} {:>4} {:>8} {:>8} {:>8} {:>8}",
-            clean(&q.id),
+            "  {:<ID$} {:>4} {:>4} {:>7} {:>7} {:>7} {:>7}",
+            id,
             q.attempts,
             q.skipped,
             pct(Some(q.facility)),
@@ -280,10 +304,16 @@ pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
             } else {
                 String::new()
             };
-            let _ = writeln!(o, "    picked: {}{skipped}", picks.join(" · "));
+            let line = format!("picked: {}{skipped}", picks.join(" · "));
+            let _ = writeln!(o, "{}", hanging(&line, "    ", "      "));
         }
         for f in &q.flags {
-            let _ = writeln!(o, "    {} {}", t.warn("check:"), clean(&f.reason));
+            let body = crate::render::wrap(&f.reason, crate::render::width() - 11, "");
+            let mut lines = body.lines();
+            let _ = writeln!(o, "    {} {}", t.warn("check:"), lines.next().unwrap_or(""));
+            for l in lines {
+                let _ = writeln!(o, "           {l}");
+            }
         }
     }
     if !a.not_reached.is_empty() {
@@ -299,15 +329,14 @@ pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
         } else {
             ""
         };
-        let _ = writeln!(
-            o,
-            "\n{} {} of the banks used {} asked to nobody, so {} no statistics: {}{more}",
-            t.dim("note:"),
+        let note = format!(
+            "note: {} of the banks used {} asked to nobody, so {} no statistics: {}{more}",
             crate::render::count(n, "question", "questions"),
             if n == 1 { "was" } else { "were" },
             if n == 1 { "it has" } else { "they have" },
             listed.join(", ")
         );
+        let _ = writeln!(o, "\n{}", hanging(&note, "", "      "));
     }
     for d in &a.duplicates {
         let why = if d.why == "same-file" {
@@ -324,14 +353,16 @@ pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
         );
     }
     for n in &a.notes {
-        let _ = writeln!(o, "\n{} {}", t.dim("note:"), n);
+        let _ = writeln!(o, "\n{}", hanging(&format!("note: {n}"), "", "      "));
     }
     let _ = writeln!(
         o,
         "\n{}",
-        t.dim(
-            "Percentages as in Moodle's quiz statistics; * marks right choices; rest: the mean rest-of-test mark of those who picked it."
-        )
+        t.dim(&hanging(
+            "Percentages as in Moodle's quiz statistics; * marks right choices; rest: the mean rest-of-test mark of those who picked it.",
+            "",
+            ""
+        ))
     );
     o
 }
