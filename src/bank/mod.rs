@@ -6,9 +6,9 @@ pub mod giveaway;
 mod lint;
 mod load;
 mod model;
-mod outline;
+pub(crate) mod outline;
 pub mod raw;
-mod source;
+pub(crate) mod source;
 
 pub use diagnostic::{BankErrors, Diagnostic, Problem, Severity};
 pub use lint::{MIN_QUESTIONS_PER_TOPIC, lint};

@@ -40,6 +40,11 @@ impl<'a> Node<'a> {
 /// Builds the outline of `text`, or `None` when it is not RON this reader follows (the
 /// caller then falls back to the start of the file) or nests deeper than `max_depth`.
 pub fn outline(text: &str, max_depth: usize) -> Option<Node<'_>> {
+    read(text, max_depth).ok()
+}
+
+/// As [`outline`], or the byte offset where reading stopped.
+pub fn read(text: &str, max_depth: usize) -> Result<Node<'_>, usize> {
     let mut p = Reader {
         text,
         bytes: text.as_bytes(),
@@ -49,11 +54,15 @@ pub fn outline(text: &str, max_depth: usize) -> Option<Node<'_>> {
     p.skip_trivia();
     // `#![enable(...)]` attributes before the value.
     while p.peek() == Some(b'#') {
-        p.skip_attribute()?;
+        p.skip_attribute().ok_or(p.at)?;
         p.skip_trivia();
     }
-    let root = p.value(0)?;
-    Some(root)
+    let root = p.value(0).ok_or(p.at)?;
+    p.skip_trivia();
+    if p.at < p.bytes.len() {
+        return Err(p.at);
+    }
+    Ok(root)
 }
 
 struct Reader<'a> {
@@ -201,7 +210,13 @@ impl<'a> Reader<'a> {
             b'(' => self.group(&mut node, depth)?,
             b'[' => self.sequence(&mut node, b']', depth)?,
             b'{' => self.map(&mut node, depth)?,
-            b'"' | b'\'' => self.literal()?,
+            b'"' | b'\'' => {
+                if self.literal().is_none() {
+                    // Point at the literal that never ends, not at the end of the file.
+                    self.at = start;
+                    return None;
+                }
+            }
             b'r' | b'b'
                 if matches!(
                     self.bytes.get(self.at + 1),
