@@ -207,6 +207,8 @@ struct SimilarIndex {
     sets: Vec<Vec<u32>>,
     /// Word id → prompts added so far whose prefix holds it.
     postings: HashMap<u32, Vec<usize>>,
+    /// Pairs whose Jaccard index was computed (what the index exists to keep small).
+    compared: std::cell::Cell<usize>,
 }
 
 impl SimilarIndex {
@@ -245,6 +247,7 @@ impl SimilarIndex {
         SimilarIndex {
             sets,
             postings: HashMap::new(),
+            compared: std::cell::Cell::new(0),
         }
     }
 
@@ -286,7 +289,10 @@ impl SimilarIndex {
         candidates
             .into_iter()
             .filter(|&j| (lo..=hi).contains(&(self.sets[j].len() as f64)))
-            .map(|j| (jaccard(a, &self.sets[j]), j))
+            .map(|j| {
+                self.compared.set(self.compared.get() + 1);
+                (jaccard(a, &self.sets[j]), j)
+            })
             .filter(|(s, _)| *s >= SIMILAR_PROMPT)
             .max_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)))
             .map(|(_, j)| j)
@@ -358,6 +364,44 @@ mod tests {
                     .map(|(_, k)| k)
             })
             .collect()
+    }
+
+    /// The quadratic lint must not come back: 5,000 realistic prompts (a Zipf-like
+    /// vocabulary of 5,000 words, 15 words each) need a few comparisons each, not the
+    /// 12.5 million of every pair.
+    #[test]
+    fn realistic_prompts_are_compared_with_few_others() {
+        let cumulative: Vec<f64> = (0..5000)
+            .scan(0.0, |acc, k| {
+                *acc += 1.0 / (k + 1) as f64;
+                Some(*acc)
+            })
+            .collect();
+        let total = cumulative[4999];
+        let mut state = 3u64;
+        let mut draw = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let u = (state >> 11) as f64 / (1u64 << 53) as f64 * total;
+            cumulative.partition_point(|&c| c < u)
+        };
+        let n = 5000;
+        let keys: Vec<String> = (0..n)
+            .map(|_| {
+                (0..15)
+                    .map(|_| format!("w{}", draw()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let mut index = SimilarIndex::new(&keys);
+        for i in 0..n {
+            index.most_similar_earlier(i);
+            index.add(i);
+        }
+        let compared = index.compared.get();
+        assert!(compared < 10 * n, "{compared} comparisons for {n} prompts");
     }
 
     #[test]
