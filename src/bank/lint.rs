@@ -213,15 +213,7 @@ struct SimilarIndex {
 
 impl SimilarIndex {
     fn new(keys: &[String]) -> Self {
-        let mut sets: Vec<Vec<&str>> = keys
-            .iter()
-            .map(|k| {
-                let mut w: Vec<&str> = k.split(' ').filter(|w| !w.is_empty()).collect();
-                w.sort_unstable();
-                w.dedup();
-                w
-            })
-            .collect();
+        let mut sets: Vec<Vec<&str>> = keys.iter().map(|k| distinct_words(k)).collect();
         let mut frequency: HashMap<&str, usize> = HashMap::new();
         for s in &sets {
             for w in s {
@@ -299,6 +291,14 @@ impl SimilarIndex {
     }
 }
 
+/// The distinct words of a folded prompt key, sorted.
+fn distinct_words(key: &str) -> Vec<&str> {
+    let mut w: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+    w.sort_unstable();
+    w.dedup();
+    w
+}
+
 /// |a ∩ b| / |a ∪ b| of two sorted sets, in [0, 1]; 0 for two empty sets.
 fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     let (mut i, mut j, mut both) = (0, 0, 0);
@@ -342,15 +342,7 @@ mod tests {
 
     /// The slow, obviously right search the index replaces.
     fn brute_force(keys: &[String]) -> Vec<Option<usize>> {
-        let sets: Vec<Vec<&str>> = keys
-            .iter()
-            .map(|k| {
-                let mut w: Vec<&str> = k.split(' ').filter(|w| !w.is_empty()).collect();
-                w.sort_unstable();
-                w.dedup();
-                w
-            })
-            .collect();
+        let sets: Vec<Vec<&str>> = keys.iter().map(|k| distinct_words(k)).collect();
         let j = |a: &[&str], b: &[&str]| {
             let both = a.iter().filter(|w| b.contains(w)).count();
             both as f64 / (a.len() + b.len() - both) as f64

@@ -534,7 +534,7 @@ impl Checker {
     ) {
         for (field, value) in [("name", &b.name), ("version", &b.version)] {
             if value.trim().is_empty() {
-                let at = loc.find_field(field, 0, src.text.len()).unwrap_or(0);
+                let at = root.and_then(|r| r.field_at(field)).unwrap_or(0);
                 let field = if field == "name" { "name" } else { "version" };
                 self.push(src, loc, at, None, Problem::EmptyField { field });
             }

@@ -103,9 +103,15 @@ pub fn clean(s: &str) -> String {
 /// broken (a word longer than the line, say a URL, stands on a line of its own). Line
 /// breaks in the text are kept.
 pub fn wrap(text: &str, width: usize, indent: &str) -> String {
-    let opts = textwrap::Options::new(width.max(indent.len() + 10))
-        .initial_indent(indent)
-        .subsequent_indent(indent)
+    wrap_hanging(text, width, indent, indent)
+}
+
+/// [`wrap`] with the first line of each paragraph indented by `first` and the others by
+/// `rest` (a hanging indent).
+pub fn wrap_hanging(text: &str, width: usize, first: &str, rest: &str) -> String {
+    let opts = textwrap::Options::new(width.max(first.len().max(rest.len()) + 10))
+        .initial_indent(first)
+        .subsequent_indent(rest)
         .break_words(false)
         .word_splitter(textwrap::WordSplitter::NoHyphenation)
         .word_separator(textwrap::WordSeparator::AsciiSpace);
@@ -113,7 +119,7 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
         .split('\n')
         .map(|para| {
             if para.trim().is_empty() {
-                indent.trim_end().to_string()
+                rest.trim_end().to_string()
             } else {
                 textwrap::fill(para.trim_end(), &opts)
             }

@@ -1,6 +1,6 @@
 //! Moodle XML text → bank questions, the way Moodle's XML importer reads it.
 
-use crate::bank::Catalog;
+use crate::bank::{Catalog, Locator};
 use crate::interop::build::{
     Answer, Body, Builder, Imported, NumAnswer, Parsed, Place, category_path,
 };
@@ -52,32 +52,14 @@ impl Node {
     }
 }
 
-/// Byte offsets → 1-based line and column (in characters).
-struct Lines<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Lines { text, starts }
-    }
-
-    fn place(&self, file: &str, offset: usize) -> Place {
-        let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
-        Place {
-            file: file.to_string(),
-            line,
-            col: Some(col),
-        }
+/// Where an offset of the file is, as a place for issues (lines and columns as the bank
+/// loader counts them).
+fn place(lines: &Locator, file: &str, offset: usize) -> Place {
+    let (line, col) = lines.position(offset);
+    Place {
+        file: file.to_string(),
+        line,
+        col: Some(col),
     }
 }
 
@@ -457,23 +439,26 @@ pub fn import_moodle_xml(
     for (file, text) in files {
         b.new_file();
         let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-        let lines = Lines::new(text);
+        let lines = Locator::new(text);
         let root = match parse_tree(text) {
             Ok(r) => r,
             Err((at, e)) => {
-                b.error(&lines.place(file, at), format!("not well-formed XML: {e}"));
+                b.error(
+                    &place(&lines, file, at),
+                    format!("not well-formed XML: {e}"),
+                );
                 continue;
             }
         };
         let Some(quiz) = root.child("quiz") else {
             b.error(
-                &lines.place(file, root.children.first().map_or(0, |n| n.at)),
+                &place(&lines, file, root.children.first().map_or(0, |n| n.at)),
                 "a Moodle XML file has one <quiz> element holding <question> elements".into(),
             );
             continue;
         };
         for q in quiz.children("question") {
-            let at = lines.place(file, q.at);
+            let at = place(&lines, file, q.at);
             let kind = q.attr("type").unwrap_or("").trim().to_string();
             if kind == "category" {
                 let path = q.text_of("category").unwrap_or_default();
@@ -515,7 +500,7 @@ mod tests {
     fn syntax_errors_have_a_place() {
         let text = "<quiz>\n  <question>\n</quiz>";
         let (at, _) = parse_tree(text).unwrap_err();
-        let p = Lines::new(text).place("f.xml", at);
+        let p = place(&Locator::new(text), "f.xml", at);
         assert_eq!(p.line, 3);
         assert!(parse_tree("<quiz><question>").is_err());
     }

@@ -166,12 +166,7 @@ const LIST_AT_MOST: usize = 10;
 /// the questions to fix first.
 /// `text` wrapped to the terminal, its first line indented by `first`, the rest by `rest`.
 fn hanging(text: &str, first: &str, rest: &str) -> String {
-    let opts = textwrap::Options::new(crate::render::width())
-        .initial_indent(first)
-        .subsequent_indent(rest)
-        .break_words(false)
-        .word_separator(textwrap::WordSeparator::AsciiSpace);
-    textwrap::fill(&clean(text), &opts)
+    crate::render::wrap_hanging(text, crate::render::width(), first, rest)
 }
 
 pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
