@@ -2,25 +2,78 @@
 //!
 //!     cargo run --release --example bank_scale -- escaped 4400000 /tmp/escaped.ron
 //!     cargo run --release --example bank_scale -- prompts 20000 /tmp/prompts.ron
+//!     cargo run --release --example bank_scale -- mixed 100000 /tmp/mixed100k
 //!
 //! `escaped`: questions whose choices are written with escapes (`print(\"…\")`) until the
 //! file has about the given number of bytes. `prompts`: the given number of questions with
 //! 15-word prompts drawn from a Zipf-like vocabulary of 5,000 words (realistic overlap,
-//! few near-duplicates). Deterministic: the same arguments give the same file.
+//! few near-duplicates). `mixed`: the given number of questions of every kind in a folder
+//! of banks, as a big real collection would be: prompts of 8 to 14 words from that
+//! vocabulary, a fifth of the choices written with escapes, 10,000 questions per file (about
+//! 3 MB, under the 8 MiB cap of a file) and 200,000 per sub-folder `part_K` (under the 64 MiB
+//! cap of a folder); give every `part_K` to `validate`. Deterministic: the same arguments
+//! give the same files.
 
 use std::fmt::Write;
+
+const USAGE: &str = "usage: bank_scale escaped|prompts N OUT.ron, or bank_scale mixed N OUT_DIR";
 
 fn header() -> String {
     "(format_version: 1, name: \"scale\", version: \"1.0.0\", areas: [(id: \"scale\", title: \"Scale\")], topics: [(id: \"scale.t\", title: \"T\", step: 2)], questions: [\n".into()
 }
 
+/// Word indices drawn with Zipf-like weights 1/(k+1) over 5,000 words, by a fixed LCG.
+struct Words {
+    cumulative: Vec<f64>,
+    state: u64,
+}
+
+impl Words {
+    fn new() -> Self {
+        let cumulative = (0..5000usize)
+            .scan(0.0, |acc, k| {
+                *acc += 1.0 / (k + 1) as f64;
+                Some(*acc)
+            })
+            .collect();
+        Words {
+            cumulative,
+            state: 1,
+        }
+    }
+
+    fn next_u(&mut self) -> f64 {
+        self.state = self
+            .state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.state >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn draw(&mut self) -> usize {
+        let u = self.next_u() * self.cumulative[self.cumulative.len() - 1];
+        self.cumulative.partition_point(|&c| c < u)
+    }
+
+    fn phrase(&mut self, n: usize) -> String {
+        (0..n)
+            .map(|_| format!("w{}", self.draw()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [what, n, out] = args.as_slice() else {
-        eprintln!("usage: bank_scale escaped|prompts N OUT.ron");
+        eprintln!("{USAGE}");
         std::process::exit(2);
     };
     let n: usize = n.parse().expect("N is a number");
+    if what == "mixed" {
+        mixed(n, std::path::Path::new(out));
+        return;
+    }
     let mut text = header();
     match what.as_str() {
         "escaped" => {
@@ -34,37 +87,119 @@ fn main() {
             }
         }
         "prompts" => {
-            // Zipf-like weights 1/(k+1) over 5,000 words, drawn by a fixed LCG.
-            let words = 5000usize;
-            let cumulative: Vec<f64> = (0..words)
-                .scan(0.0, |acc, k| {
-                    *acc += 1.0 / (k + 1) as f64;
-                    Some(*acc)
-                })
-                .collect();
-            let total = cumulative[words - 1];
-            let mut state = 1u64;
-            let mut draw = || {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                let u = (state >> 11) as f64 / (1u64 << 53) as f64 * total;
-                cumulative.partition_point(|&c| c < u)
-            };
+            let mut words = Words::new();
             for i in 0..n {
-                let prompt: Vec<String> = (0..15).map(|_| format!("w{}", draw())).collect();
                 let _ = writeln!(
                     text,
                     "(id: \"scale.t.q{i}\", topic: \"scale.t\", difficulty: Easy, prompt: \"{}?\", kind: TrueFalse(answer: true), explanation: \"x\"),",
-                    prompt.join(" ")
+                    words.phrase(15)
                 );
             }
         }
         _ => {
-            eprintln!("usage: bank_scale escaped|prompts N OUT.ron");
+            eprintln!("{USAGE}");
             std::process::exit(2);
         }
     }
     text.push_str("])\n");
     std::fs::write(out, text).expect("the bank is written");
+}
+
+/// `n` different values of `make` (drawn again on a repeat).
+fn distinct(n: usize, make: &mut dyn FnMut() -> String) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(n);
+    while out.len() < n {
+        let c = make();
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+const PER_FILE: usize = 10_000;
+const PER_FOLDER: usize = 200_000;
+const TOPICS: usize = 40;
+
+/// `n` questions of every kind in files of [`PER_FILE`] under folders of [`PER_FOLDER`].
+fn mixed(n: usize, out: &std::path::Path) {
+    let mut words = Words::new();
+    let difficulties = ["Easy", "Medium", "Hard"];
+    let files = n.div_ceil(PER_FILE);
+    let mut choice_no = 0usize;
+    for f in 0..files {
+        let dir = out.join(format!("part_{}", f * PER_FILE / PER_FOLDER));
+        std::fs::create_dir_all(&dir).expect("the folder is made");
+        let mut text = format!(
+            "// Generated by examples/bank_scale.rs (mixed).\n(\n    format_version: 1,\n    name: \"scale_{f}\",\n    version: \"1.0.0\",\n"
+        );
+        if f == 0 {
+            text.push_str("    areas: [(id: \"scale\", title: \"Scale\"), (id: \"scalep\", title: \"Scale practice\", self_rated: true)],\n    topics: [\n");
+            for t in 0..TOPICS {
+                let _ = writeln!(
+                    text,
+                    "        (id: \"scale.t{t}\", title: \"Topic {t}\", step: {}),",
+                    t % 7 + 1
+                );
+            }
+            text.push_str("        (id: \"scalep.p\", title: \"Practice\", step: 7),\n    ],\n");
+        }
+        text.push_str("    questions: [\n");
+        for i in f * PER_FILE..((f + 1) * PER_FILE).min(n) {
+            let len = 8 + i % 7;
+            let prompt = words.phrase(len);
+            let topic = format!("scale.t{}", i % TOPICS);
+            let difficulty = difficulties[i % 3];
+            let mut choice = |words: &mut Words| {
+                choice_no += 1;
+                if choice_no.is_multiple_of(5) {
+                    format!("(text: \"print(\\\"{}\\\")\")", words.phrase(2))
+                } else {
+                    format!("(text: \"{}\")", words.phrase(3))
+                }
+            };
+            let kind = match i % 6 {
+                0 => {
+                    let c = distinct(4, &mut || choice(&mut words));
+                    format!(
+                        "SingleChoice(choices: [{}], answer: {})",
+                        c.join(", "),
+                        i % 4
+                    )
+                }
+                1 => {
+                    let c = distinct(5, &mut || choice(&mut words));
+                    format!(
+                        "MultipleSelect(choices: [{}], answers: [{}, {}])",
+                        c.join(", "),
+                        i % 3,
+                        i % 3 + 2
+                    )
+                }
+                2 => format!("TrueFalse(answer: {})", i % 4 < 2),
+                3 => format!(
+                    "Numeric(answer: {}.5, tolerance: Absolute(0.5), unit: \"ms\")",
+                    i % 1000
+                ),
+                4 => format!(
+                    "ShortText(accepted: [\"{}\", \"{}\"])",
+                    words.phrase(1),
+                    words.phrase(2)
+                ),
+                _ => "SelfRating".to_string(),
+            };
+            let (id_topic, topic) = if i % 6 == 5 {
+                ("scalep.p".to_string(), "scalep.p".to_string())
+            } else {
+                (topic.clone(), topic)
+            };
+            let _ = writeln!(
+                text,
+                "        (\n            id: \"{id_topic}.q{i}\",\n            topic: \"{topic}\",\n            difficulty: {difficulty},\n            prompt: \"{prompt}?\",\n            kind: {kind},\n            explanation: \"{}.\",\n        ),",
+                words.phrase(10)
+            );
+        }
+        text.push_str("    ],\n)\n");
+        std::fs::write(dir.join(format!("scale_{f}.ron")), text).expect("the bank is written");
+    }
 }

@@ -4,10 +4,19 @@
 ///
 /// `fold_text("  Gradient\tDescent ") == "gradient descent"`.
 pub fn fold_text(s: &str) -> String {
-    s.split_whitespace()
-        .map(|w| w.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if word.is_ascii() {
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            // `str::to_lowercase` knows the final sigma, which a char at a time does not.
+            out.push_str(&word.to_lowercase());
+        }
+    }
+    out
 }
 
 /// Characters that must never reach a terminal from a data file: control characters
@@ -37,5 +46,9 @@ mod tests {
     fn folds_case_and_white_space() {
         assert_eq!(fold_text("  Gradient\t DESCENT \n"), "gradient descent");
         assert_eq!(fold_text(""), "");
+        assert_eq!(
+            fold_text("ΟΔΟΣ  Straße"),
+            format!("{} straße", "ΟΔΟΣ".to_lowercase())
+        );
     }
 }

@@ -19,7 +19,10 @@ pub const MIN_QUESTIONS_PER_TOPIC: usize = 3;
 /// Lints the questions that come from `files` (all files when `None`), comparing prompts
 /// against every loaded question.
 pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
-    let wanted = |file: &str| files.is_none_or(|f| f.iter().any(|x| x == file));
+    // A set, so that checking a question's file costs the same with 2,000 files as with 2.
+    let files: Option<std::collections::HashSet<&str>> =
+        files.map(|f| f.iter().map(String::as_str).collect());
+    let wanted = |file: &str| files.as_ref().is_none_or(|f| f.contains(file));
     let mut out = Vec::new();
     let warn = |q: &Question, problem: Problem| Diagnostic {
         severity: Severity::Warning,
@@ -159,15 +162,20 @@ pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
             });
         }
     }
+    // Per topic, in one pass: how many questions, and the first in the files checked.
+    let mut per_topic: HashMap<&str, (usize, Option<&Question>)> = HashMap::new();
+    for q in &cat.questions {
+        let entry = per_topic.entry(q.topic.as_str()).or_insert((0, None));
+        entry.0 += 1;
+        if entry.1.is_none() && wanted(&q.origin.file) {
+            entry.1 = Some(q);
+        }
+    }
     for t in &cat.topics {
-        let in_files: Vec<&Question> = cat
-            .questions_in_topic(&t.id)
-            .filter(|q| wanted(&q.origin.file))
-            .collect();
-        let total = cat.questions_in_topic(&t.id).count();
+        let (total, first) = per_topic.get(t.id.as_str()).copied().unwrap_or((0, None));
         // Self-ratings give no verdict, so a practice topic needs no minimum.
         let self_rated = cat.area(&t.area).is_some_and(|a| a.self_rated);
-        if let Some(q) = in_files.first()
+        if let Some(q) = first
             && total < MIN_QUESTIONS_PER_TOPIC
             && !self_rated
         {
@@ -198,16 +206,25 @@ fn prompt_key(q: &Question) -> String {
 }
 
 /// Finds, for each prompt, the most similar earlier prompt with a Jaccard index of at
-/// least [`SIMILAR_PROMPT`], without comparing every pair: the prefix filter of
-/// similarity joins. Words are numbered rarest first; two sets with J ≥ t must share one
-/// of the first |A| − ⌈t·|A|⌉ + 1 words of each, so only prompts indexed under one of those
-/// are candidates, and only those of a compatible size are compared.
+/// least [`SIMILAR_PROMPT`], without comparing every pair: the prefix and positional
+/// filters of similarity joins (PPJoin). Words are numbered rarest first; two sets with
+/// J ≥ t must share one of the first |A| − ⌈t·|A|⌉ + 1 words of each (the prefix), and the
+/// first word they share, at position i in A and j in B, bounds what they share to
+/// 1 + min(|A| − i − 1, |B| − j − 1), which must reach ⌈t / (1 + t) · (|A| + |B|)⌉.
+/// Prompts are indexed by (word, size, position) of their prefix words, so a probe looks
+/// only where a similar prompt can be: compatible sizes, positions whose bound is enough.
 struct SimilarIndex {
     /// Each prompt's distinct words as ids, rarest first.
     sets: Vec<Vec<u32>>,
-    /// Word id → prompts added so far whose prefix holds it.
-    postings: HashMap<u32, Vec<usize>>,
-    /// Pairs whose Jaccard index was computed (what the index exists to keep small).
+    /// (word id, size of the set, position of the word in it) → the prompts added so far
+    /// with that word at that position of their prefix.
+    postings: HashMap<(u32, u32, u32), Vec<u32>>,
+    /// For each prompt, the last prompt that met it as a candidate (plus one; 0: never),
+    /// so that a candidate met through several words is compared once.
+    met: std::cell::RefCell<Vec<u32>>,
+    /// Posting entries visited (what the index exists to keep small).
+    visited: std::cell::Cell<usize>,
+    /// Pairs whose Jaccard index was computed.
     compared: std::cell::Cell<usize>,
 }
 
@@ -228,7 +245,7 @@ impl SimilarIndex {
             .enumerate()
             .map(|(i, (w, _))| (*w, i as u32))
             .collect();
-        let sets = sets
+        let sets: Vec<Vec<u32>> = sets
             .iter_mut()
             .map(|s| {
                 let mut ids: Vec<u32> = s.iter().map(|w| id[w]).collect();
@@ -237,8 +254,10 @@ impl SimilarIndex {
             })
             .collect();
         SimilarIndex {
+            met: std::cell::RefCell::new(vec![0; sets.len()]),
             sets,
             postings: HashMap::new(),
+            visited: std::cell::Cell::new(0),
             compared: std::cell::Cell::new(0),
         }
     }
@@ -250,13 +269,21 @@ impl SimilarIndex {
     /// How many of a set's first (rarest) words two similar sets must share one of.
     fn prefix(len: usize) -> usize {
         let needed = (SIMILAR_PROMPT * len as f64 - 1e-9).ceil() as usize;
-        len - needed.min(len) + 1
+        (len - needed.min(len) + 1).min(len)
+    }
+
+    /// The fewest shared words two sets of these sizes need for J ≥ the threshold.
+    fn overlap_needed(a: usize, b: usize) -> usize {
+        (SIMILAR_PROMPT / (1.0 + SIMILAR_PROMPT) * (a + b) as f64 - 1e-9).ceil() as usize
     }
 
     fn add(&mut self, i: usize) {
-        let n = Self::prefix(self.sets[i].len()).min(self.sets[i].len());
-        for &w in &self.sets[i][..n] {
-            self.postings.entry(w).or_default().push(i);
+        let len = self.sets[i].len();
+        for (p, &w) in self.sets[i][..Self::prefix(len)].iter().enumerate() {
+            self.postings
+                .entry((w, len as u32, p as u32))
+                .or_default()
+                .push(i as u32);
         }
     }
 
@@ -264,30 +291,45 @@ impl SimilarIndex {
     /// latest of them.
     fn most_similar_earlier(&self, i: usize) -> Option<usize> {
         let a = &self.sets[i];
-        let n = Self::prefix(a.len()).min(a.len());
-        let mut candidates: Vec<usize> = a[..n]
-            .iter()
-            .filter_map(|w| self.postings.get(w))
-            .flatten()
-            .copied()
-            .filter(|&j| j < i)
-            .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
-        let (lo, hi) = (
-            SIMILAR_PROMPT * a.len() as f64 - 1e-9,
-            a.len() as f64 / SIMILAR_PROMPT + 1e-9,
-        );
-        candidates
-            .into_iter()
-            .filter(|&j| (lo..=hi).contains(&(self.sets[j].len() as f64)))
-            .map(|j| {
-                self.compared.set(self.compared.get() + 1);
-                (jaccard(a, &self.sets[j]), j)
-            })
-            .filter(|(s, _)| *s >= SIMILAR_PROMPT)
-            .max_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)))
-            .map(|(_, j)| j)
+        let na = a.len();
+        // Sizes whose Jaccard index with `na` words can reach the threshold.
+        let smallest = (SIMILAR_PROMPT * na as f64 - 1e-9).ceil() as usize;
+        let largest = (na as f64 / SIMILAR_PROMPT + 1e-9).floor() as usize;
+        let mut met = self.met.borrow_mut();
+        let stamp = i as u32 + 1;
+        let mut best: Option<(f64, usize)> = None;
+        for nb in smallest.max(1)..=largest {
+            let need = Self::overlap_needed(na, nb);
+            for (pa, w) in a[..Self::prefix(na)].iter().enumerate() {
+                if na - pa < need {
+                    break;
+                }
+                for pb in 0..Self::prefix(nb) {
+                    if 1 + (na - pa - 1).min(nb - pb - 1) < need {
+                        break;
+                    }
+                    let Some(list) = self.postings.get(&(*w, nb as u32, pb as u32)) else {
+                        continue;
+                    };
+                    for &j in list {
+                        let j = j as usize;
+                        self.visited.set(self.visited.get() + 1);
+                        if j >= i || met[j] == stamp {
+                            continue;
+                        }
+                        met[j] = stamp;
+                        self.compared.set(self.compared.get() + 1);
+                        let s = jaccard(a, &self.sets[j]);
+                        if s >= SIMILAR_PROMPT
+                            && best.is_none_or(|(bs, bj)| s.total_cmp(&bs).then(j.cmp(&bj)).is_gt())
+                        {
+                            best = Some((s, j));
+                        }
+                    }
+                }
+            }
+        }
+        best.map(|(_, j)| j)
     }
 }
 
@@ -392,8 +434,13 @@ mod tests {
             index.most_similar_earlier(i);
             index.add(i);
         }
-        let compared = index.compared.get();
+        let (compared, visited) = (index.compared.get(), index.visited.get());
+        eprintln!("{compared} comparisons, {visited} postings visited for {n} prompts");
         assert!(compared < 10 * n, "{compared} comparisons for {n} prompts");
+        assert!(
+            visited < 10 * n,
+            "{visited} postings visited for {n} prompts"
+        );
     }
 
     #[test]
@@ -401,18 +448,27 @@ mod tests {
         // Prompts from a small vocabulary, so that many pairs are near the threshold.
         let vocab = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"];
         let mut state = 7u64;
-        let keys: Vec<String> = (0..400)
+        let mut keys: Vec<String> = (0..1500)
             .map(|_| {
                 state = state
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
-                let n = 6 + (state >> 60) as usize % 6;
+                let n = 6 + (state >> 59) as usize % 10;
+                let mut word = state;
                 (0..n)
-                    .map(|k| vocab[((state >> (k * 5)) % vocab.len() as u64) as usize])
+                    .map(|_| {
+                        word = word
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        vocab[((word >> 33) % vocab.len() as u64) as usize]
+                    })
                     .collect::<Vec<_>>()
                     .join(" ")
             })
             .collect();
+        // Exact repeats, and words repeated inside a prompt.
+        keys.extend_from_within(100..140);
+        keys.push("a a b c d e f g".into());
         let mut index = SimilarIndex::new(&keys);
         let mut found = Vec::new();
         for i in 0..keys.len() {

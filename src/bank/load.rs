@@ -748,9 +748,10 @@ impl Checker {
         for (i, c) in raw.iter().enumerate() {
             let node = list.and_then(|l| l.items.get(i));
             let c_at = value_at(node, "text").max(at);
+            let folded = fold_text(&c.text);
             if c.text.trim().is_empty() {
                 self.push(src, loc, c_at, id, Problem::EmptyChoice { index: i });
-            } else if let Some(&first) = seen.get(&fold_text(&c.text)) {
+            } else if let Some(&first) = seen.get(&folded) {
                 self.push(
                     src,
                     loc,
@@ -759,7 +760,7 @@ impl Checker {
                     Problem::DuplicateChoice { first, second: i },
                 );
             }
-            seen.insert(fold_text(&c.text), i);
+            seen.insert(folded, i);
             self.text(src, loc, c_at, id, "choice", &c.text);
             if let Some(f) = &c.feedback {
                 self.text(src, loc, c_at, id, "choice feedback", f);
