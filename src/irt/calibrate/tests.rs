@@ -55,7 +55,7 @@ fn lsat7_two_pl_matches_the_reference() {
 /// The 2PL with the optional prior ln a ~ N(0, 0.5²) (`calibrate --model 2pl --a-prior`)
 /// is the posterior mode: LSAT7's values from an independent fit (scipy's L-BFGS-B on the
 /// marginal log-likelihood plus the lognormal log-density, 61 points on [−6, 6]). The
-/// prior pulls the largest slope (item 3, 1.71 by maximum likelihood) towards 1.
+/// prior pulls the largest slope (item 3, 1.71 by maximum likelihood) down to 1.57.
 #[test]
 fn lsat7_two_pl_with_the_a_prior_is_the_posterior_mode() {
     let data = lsat7();
