@@ -396,3 +396,35 @@ fn pretest_questions_are_asked_never_scored_and_ready_once_answered_enough() {
         "{text}"
     );
 }
+
+/// `--a-prior` puts ln a ~ N(0, 0.5²) on the 2PL's slopes: the steepest question's slope
+/// (form.q6, true a = 2) is pulled down, every question still calibrates, and a
+/// standard error comes with each slope.
+#[test]
+fn the_a_prior_of_the_two_pl_shrinks_the_steepest_slope() {
+    let env = tempfile::tempdir().unwrap();
+    let dir = env.path();
+    let bank = bank(dir);
+    let results = class(dir, &bank, 300, 5);
+    let r = results.to_str().unwrap();
+    let b = bank.to_str().unwrap();
+    let slopes = |args: &[&str]| -> Vec<f64> {
+        let doc = calibrate(dir, &[&[r, "--bank", b, "--model", "2pl"], args].concat());
+        let cal = &doc["calibration"];
+        assert_eq!(cal["areas"][0]["converged"], true);
+        cal["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| {
+                assert_eq!(q["status"], "calibrated", "{q}");
+                assert!(q["se"]["a"].as_f64().unwrap() > 0.0, "{q}");
+                q["a"].as_f64().unwrap()
+            })
+            .collect()
+    };
+    let ml = slopes(&[]);
+    let map = slopes(&["--a-prior"]);
+    assert!(map[5] < ml[5], "{map:?} against {ml:?}");
+    assert_ne!(map, ml);
+}

@@ -128,6 +128,19 @@ impl Data {
         &self.codes[self.offsets[p]..self.offsets[p + 1]]
     }
 
+    /// Pattern `p` (in `0..patterns()`) as (item, right) answers in item order, and its
+    /// weight (the persons who gave it); `None` out of range. For writing the data out,
+    /// e.g. to fit it with another program.
+    pub fn pattern_answers(&self, p: usize) -> Option<(Vec<(usize, bool)>, f64)> {
+        let w = *self.weights.get(p)?;
+        let answers = self
+            .pattern(p)
+            .iter()
+            .map(|&code| ((code / 2) as usize, code % 2 == 1))
+            .collect();
+        Some((answers, w))
+    }
+
     /// The data on items `keep` only (item `keep[k]` becomes item k; indices out of
     /// range are ignored), patterns collapsed again.
     pub fn select(&self, keep: &[usize]) -> Data {

@@ -52,6 +52,39 @@ fn lsat7_two_pl_matches_the_reference() {
     );
 }
 
+/// The 2PL with the optional prior ln a ~ N(0, 0.5²) (`calibrate --model 2pl --a-prior`)
+/// is the posterior mode: LSAT7's values from an independent fit (scipy's L-BFGS-B on the
+/// marginal log-likelihood plus the lognormal log-density, 61 points on [−6, 6]). The
+/// prior pulls the largest slope (item 3, 1.71 by maximum likelihood) down to 1.57.
+#[test]
+fn lsat7_two_pl_with_the_a_prior_is_the_posterior_mode() {
+    let data = lsat7();
+    let roles = [Role::Free { guess: 0.0 }; 5];
+    let cfg = EmConfig {
+        a_prior: Some(0.5),
+        ..tight(Model::TwoPl)
+    };
+    let fit = calibrate(&data, &roles, &cfg, |_, _| {}).unwrap();
+    assert!(fit.converged, "{fit:?}");
+    let a = [0.98801, 1.05392, 1.56662, 0.78080, 0.74973];
+    let d = [1.85741, 0.80180, 1.73087, 0.48822, 1.86161];
+    for (j, it) in fit.items.iter().enumerate() {
+        assert!((it.a - a[j]).abs() < 1e-3, "a{j} = {}", it.a);
+        assert!(
+            (it.intercept - d[j]).abs() < 1e-3,
+            "d{j} = {}",
+            it.intercept
+        );
+        assert!(it.se.is_some());
+    }
+    // The log-likelihood (prior not included) is below the maximum likelihood's −2658.805.
+    assert!(
+        (fit.log_likelihood - -2658.942).abs() < 1e-3,
+        "{}",
+        fit.log_likelihood
+    );
+}
+
 #[test]
 fn lsat7_rasch_matches_the_reference() {
     let data = lsat7();
