@@ -2,9 +2,12 @@
 
 use super::diagnostic::{BankErrors, Diagnostic, Problem, Severity};
 use super::model::*;
-use super::outline::{Node, outline};
+use super::outline::{Node, outline, outline_light};
 use super::raw::{self, FORMAT_VERSION, RawBank, RawKind, RawResource, RawRoadmap};
-use super::source::{BUILTIN_BANKS, BUILTIN_ROADMAP, Locator, MAX_NESTING, Source, ron_files};
+use super::snapshot::{Snapshot, SnapshotValue};
+use super::source::{
+    BUILTIN_BANKS, BUILTIN_ROADMAP, BUILTIN_SNAPSHOT, Locator, MAX_NESTING, Source, ron_files,
+};
 use crate::text::fold_text;
 use std::collections::HashMap;
 use std::path::Path;
@@ -19,6 +22,9 @@ pub struct CatalogBuilder {
     roadmaps: Vec<Source>,
     banks: Vec<Source>,
     unreadable: Vec<Diagnostic>,
+    /// Read built-in files from their text instead of the build's snapshot (only to test
+    /// that both read the same).
+    ignore_snapshot: bool,
 }
 
 impl CatalogBuilder {
@@ -38,6 +44,7 @@ impl CatalogBuilder {
             roadmaps: vec![Source::builtin(BUILTIN_ROADMAP.0, BUILTIN_ROADMAP.1)],
             banks: Vec::new(),
             unreadable: Vec::new(),
+            ignore_snapshot: false,
         }
     }
 
@@ -85,21 +92,50 @@ impl CatalogBuilder {
     }
 
     /// Parses and checks everything; returns the catalog or every error found.
+    ///
+    /// Positions come from each file's light outline (where its questions and topics and
+    /// their ids are); only the files with a diagnostic are checked again with their whole
+    /// outline, so that each diagnostic points where it did before, while a valid
+    /// collection never holds an outline larger than its text.
     pub fn build(&self) -> Result<Catalog, BankErrors> {
         let mut cx = Checker {
             seen_ids: HashMap::new(),
             diags: self.unreadable.clone(),
+        };
+        // Built-in files come parsed and outlined from the build's snapshot.
+        let mut snapshot = (!self.ignore_snapshot
+            && self.roadmaps.iter().chain(&self.banks).any(|s| s.builtin))
+        .then(|| rmp_serde::from_slice::<Snapshot<'static>>(BUILTIN_SNAPSHOT).ok())
+        .flatten();
+        let mut lights: HashMap<String, Node<'static>> = HashMap::new();
+        let mut from_snapshot = |src: &Source| -> Option<SnapshotValue> {
+            let files = &mut snapshot.as_mut()?.files;
+            let k = files.iter().position(|f| {
+                src.builtin
+                    && f.len == src.text.len()
+                    && src.name == format!("question_banks/{} (built in)", f.name)
+            })?;
+            let f = files.swap_remove(k);
+            lights.insert(src.name.clone(), f.light);
+            Some(f.value)
         };
         // The last roadmap given wins: the built-in one comes first.
         let roadmap_src = self
             .roadmaps
             .last()
             .expect("a builder always has a roadmap");
-        let roadmap = cx.parse::<RawRoadmap>(roadmap_src);
+        let roadmap = match from_snapshot(roadmap_src) {
+            Some(SnapshotValue::Roadmap(r)) => Some(r),
+            _ => cx.parse::<RawRoadmap>(roadmap_src),
+        };
 
         let mut parsed: Vec<(&Source, RawBank)> = Vec::new();
         for src in &self.banks {
-            if let Some(bank) = cx.parse::<RawBank>(src) {
+            let bank = match from_snapshot(src) {
+                Some(SnapshotValue::Bank(b)) => Some(b),
+                _ => cx.parse::<RawBank>(src),
+            };
+            if let Some(bank) = bank {
                 parsed.push((src, bank));
             }
         }
@@ -110,69 +146,111 @@ impl CatalogBuilder {
             .map(|(_, b)| b.name.clone())
             .collect();
         parsed.retain(|(s, b)| !s.builtin || !overridden.contains(&b.name));
+        let parse_diags = cx.diags;
 
-        let mut cat = Catalog {
-            steps: Vec::new(),
-            areas: Vec::new(),
-            topics: Vec::new(),
-            questions: Vec::new(),
-            banks: Vec::new(),
-            topic_index: HashMap::new(),
-            area_index: HashMap::new(),
-            question_index: HashMap::new(),
-            related: Vec::new(),
-        };
-        if let Some(r) = &roadmap {
-            cx.roadmap(roadmap_src, r, &mut cat);
-        }
-        let mut bank_names: HashMap<String, String> = HashMap::new();
-        // Each file's text is indexed once: its lines (for positions) and its outline.
-        let places: Vec<(Locator, Option<Node>)> = parsed
-            .iter()
-            .map(|(src, _)| (Locator::new(&src.text), outline(&src.text, MAX_NESTING)))
+        // Each file's lines are indexed once; the roadmap is file 0.
+        let files: Vec<&Source> = std::iter::once(roadmap_src)
+            .chain(parsed.iter().map(|(s, _)| *s))
             .collect();
-        for ((src, bank), (loc, root)) in parsed.iter().zip(&places) {
-            if let Some(first) = bank_names.get(&bank.name) {
-                let at = root.as_ref().and_then(|r| r.field_at("name")).unwrap_or(0);
-                cx.push(
-                    src,
-                    loc,
-                    at,
-                    None,
-                    Problem::DuplicateId {
-                        id: bank.name.clone(),
-                        first: first.clone(),
-                    },
-                );
-            }
-            bank_names.insert(bank.name.clone(), src.name.clone());
-            cx.bank_header(src, loc, root.as_ref(), bank, &mut cat);
-        }
-        let bank_index: HashMap<&str, usize> = cat
-            .banks
+        let locators: Vec<Locator> = files.iter().map(|s| Locator::new(&s.text)).collect();
+        let mut outlines: Vec<Option<Node>> = files
             .iter()
-            .enumerate()
-            .map(|(i, b)| (b.file.as_str(), i))
+            .map(|s| match lights.remove(&s.name) {
+                Some(light) => Some(light),
+                None => outline_light(&s.text, MAX_NESTING),
+            })
             .collect();
-        // Questions after every bank's topics, so a topic may be used before the bank
-        // that defines it.
-        let mut questions = Vec::new();
-        for ((src, bank), (loc, root)) in parsed.iter().zip(&places) {
-            if let Some(&i) = bank_index.get(src.name.as_str()) {
-                questions.push((src, bank, loc, root, i));
+        let roadmap = roadmap.as_ref().map(|r| (roadmap_src, r));
+        let (mut cat, mut diags) =
+            check(roadmap, &parsed, &locators, &outlines, parse_diags.clone());
+        let placed: std::collections::HashSet<&str> = diags[parse_diags.len()..]
+            .iter()
+            .map(|d| d.file.as_str())
+            .collect();
+        if !placed.is_empty() {
+            for (o, s) in outlines.iter_mut().zip(&files) {
+                if placed.contains(s.name.as_str()) {
+                    *o = outline(&s.text, MAX_NESTING);
+                }
             }
+            (cat, diags) = check(roadmap, &parsed, &locators, &outlines, parse_diags);
         }
-        for (src, bank, loc, root, i) in questions {
-            cx.questions(src, loc, root.as_ref(), bank, i, &mut cat);
-        }
-        cat.related = related_index(&cat);
-        if cx.diags.iter().any(|d| d.severity == Severity::Error) {
-            return Err(BankErrors {
-                diagnostics: cx.diags,
-            });
+        if diags.iter().any(|d| d.severity == Severity::Error) {
+            return Err(BankErrors { diagnostics: diags });
         }
         Ok(cat)
     }
+}
+
+/// Checks the parsed roadmap and banks (file k + 1 of `locators` and `outlines` is bank k;
+/// file 0 is the roadmap), after the diagnostics `diags` of reading them.
+fn check(
+    roadmap: Option<(&Source, &RawRoadmap)>,
+    parsed: &[(&Source, RawBank)],
+    locators: &[Locator],
+    outlines: &[Option<Node>],
+    diags: Vec<Diagnostic>,
+) -> (Catalog, Vec<Diagnostic>) {
+    let mut cx = Checker {
+        seen_ids: HashMap::new(),
+        diags,
+    };
+    let mut cat = Catalog {
+        steps: Vec::new(),
+        areas: Vec::new(),
+        topics: Vec::new(),
+        questions: Vec::new(),
+        banks: Vec::new(),
+        topic_index: HashMap::new(),
+        area_index: HashMap::new(),
+        question_index: HashMap::new(),
+        related: Vec::new(),
+    };
+    if let Some((src, r)) = roadmap {
+        cx.roadmap(src, r, &locators[0], outlines[0].as_ref(), &mut cat);
+    }
+    let places: Vec<(&Locator, Option<&Node>)> = locators[1..]
+        .iter()
+        .zip(&outlines[1..])
+        .map(|(l, o)| (l, o.as_ref()))
+        .collect();
+    let mut bank_names: HashMap<String, String> = HashMap::new();
+    for ((src, bank), &(loc, root)) in parsed.iter().zip(&places) {
+        if let Some(first) = bank_names.get(&bank.name) {
+            let at = root.and_then(|r| r.field_at("name")).unwrap_or(0);
+            cx.push(
+                src,
+                loc,
+                at,
+                None,
+                Problem::DuplicateId {
+                    id: bank.name.clone(),
+                    first: first.clone(),
+                },
+            );
+        }
+        bank_names.insert(bank.name.clone(), src.name.clone());
+        cx.bank_header(src, loc, root, bank, &mut cat);
+    }
+    let bank_index: HashMap<&str, usize> = cat
+        .banks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.file.as_str(), i))
+        .collect();
+    // Questions after every bank's topics, so a topic may be used before the bank that
+    // defines it.
+    let mut questions = Vec::new();
+    for ((src, bank), &(loc, root)) in parsed.iter().zip(&places) {
+        if let Some(&i) = bank_index.get(src.name.as_str()) {
+            questions.push((src, bank, loc, root, i));
+        }
+    }
+    for (src, bank, loc, root, i) in questions {
+        cx.questions(src, loc, root, bank, i, &mut cat);
+    }
+    cat.related = related_index(&cat);
+    (cat, cx.diags)
 }
 
 impl Catalog {
@@ -336,7 +414,7 @@ impl Checker {
         field: &'static str,
         text: &str,
     ) {
-        let bad = text.chars().find(|&c| crate::text::is_unsafe_char(c));
+        let bad = crate::text::first_unsafe_char(text);
         if let Some(c) = bad {
             self.push(
                 src,
@@ -479,17 +557,21 @@ impl Checker {
         });
     }
 
-    fn roadmap(&mut self, src: &Source, r: &RawRoadmap, cat: &mut Catalog) {
-        let loc = Locator::new(&src.text);
-        let root = outline(&src.text, MAX_NESTING);
-        let root = root.as_ref();
+    fn roadmap(
+        &mut self,
+        src: &Source,
+        r: &RawRoadmap,
+        loc: &Locator,
+        root: Option<&Node>,
+        cat: &mut Catalog,
+    ) {
         let mut numbers: Vec<u8> = r.steps.iter().map(|s| s.number).collect();
         numbers.sort_unstable();
         if numbers != [1, 2, 3, 4, 5, 6, 7] {
             let at = loc.find_field("steps", 0, src.text.len()).unwrap_or(0);
             self.push(
                 src,
-                &loc,
+                loc,
                 at,
                 None,
                 Problem::BadSteps {
@@ -500,13 +582,13 @@ impl Checker {
         for (i, s) in r.steps.iter().enumerate() {
             let node = element(root, "steps", i);
             let at = value_at(node, "title");
-            self.text(src, &loc, at, None, "step title", &s.title);
-            self.text(src, &loc, at, None, "step summary", &s.summary);
+            self.text(src, loc, at, None, "step title", &s.title);
+            self.text(src, loc, at, None, "step summary", &s.summary);
             let resources = s
                 .resources
                 .iter()
                 .enumerate()
-                .map(|(k, res)| self.resource(src, &loc, resource_at(node, k, at), None, res))
+                .map(|(k, res)| self.resource(src, loc, resource_at(node, k, at), None, res))
                 .collect();
             cat.steps.push(Step {
                 number: s.number,
@@ -517,10 +599,10 @@ impl Checker {
         }
         cat.steps.sort_by_key(|s| s.number);
         for (i, a) in r.areas.iter().enumerate() {
-            self.area(src, &loc, a, element(root, "areas", i), cat);
+            self.area(src, loc, a, element(root, "areas", i), cat);
         }
         for (i, t) in r.topics.iter().enumerate() {
-            self.topic(src, &loc, t, element(root, "topics", i), cat);
+            self.topic(src, loc, t, element(root, "topics", i), cat);
         }
     }
 
@@ -1005,4 +1087,51 @@ fn weights_problem(weights: &[f64], answers: &[usize], choices: usize) -> Option
         )));
     }
     None
+}
+
+#[cfg(test)]
+mod snapshot_tests {
+    use super::*;
+
+    fn reads(ignore_snapshot: bool, extra: &[&str]) -> Result<Catalog, BankErrors> {
+        let mut b = CatalogBuilder::builtin();
+        b.ignore_snapshot = ignore_snapshot;
+        for p in extra {
+            b.add_path(Path::new(env!("CARGO_MANIFEST_DIR")).join(p).as_path());
+        }
+        b.build()
+    }
+
+    /// What matters of a catalog, in a fixed order (its indexes are hash maps).
+    fn shown(c: &Catalog) -> String {
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            c.steps, c.areas, c.topics, c.questions, c.banks, c.related
+        )
+    }
+
+    #[test]
+    fn the_snapshot_reads_as_the_text() {
+        let snap: Snapshot = rmp_serde::from_slice(BUILTIN_SNAPSHOT).expect("it decodes");
+        // Every shipped file is in it: none is read from its text at start.
+        assert_eq!(snap.files.len(), BUILTIN_BANKS.len() + 1);
+        let (fast, slow) = (reads(false, &[]).unwrap(), reads(true, &[]).unwrap());
+        assert_eq!(shown(&fast), shown(&slow));
+        let build_rs = include_str!("../../build.rs");
+        assert!(build_rs.contains(&format!("const MAX_NESTING: usize = {MAX_NESTING};")));
+    }
+
+    #[test]
+    fn diagnostics_are_placed_as_from_the_text() {
+        for bad in [
+            "tests/fixtures/bad",
+            "tests/fixtures/bad/duplicate_id.ron",
+            "tests/fixtures/bad/many_errors.ron",
+        ] {
+            let (fast, slow) = (reads(false, &[bad]), reads(true, &[bad]));
+            let (fast, slow) = (fast.unwrap_err(), slow.unwrap_err());
+            assert!(!fast.diagnostics.is_empty());
+            assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{bad}");
+        }
+    }
 }

@@ -8,6 +8,7 @@ mod load;
 mod model;
 pub(crate) mod outline;
 pub mod raw;
+mod snapshot;
 pub(crate) mod source;
 
 pub use diagnostic::{BankErrors, Diagnostic, Problem, Severity};

@@ -7,16 +7,18 @@
 //! of the `questions` list is the i-th element of that list here, whatever its text.
 
 /// One value: a struct or tuple (`fields` and `items`), a list or map (`items`), or a
-/// scalar (neither).
-#[derive(Debug, Clone, Default)]
+/// scalar (neither). Serialisable for the built-in banks' snapshot (`super::snapshot`).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Node<'a> {
     /// Byte offset of the value's first character.
     pub start: usize,
     /// Byte offset just past the value.
     pub end: usize,
     /// Named fields, in file order: (name, offset of the name, value).
+    #[serde(borrow)]
     pub fields: Vec<(&'a str, usize, Node<'a>)>,
     /// Unnamed elements: list elements, tuple members, map values.
+    #[serde(borrow)]
     pub items: Vec<Node<'a>>,
 }
 
@@ -43,13 +45,27 @@ pub fn outline(text: &str, max_depth: usize) -> Option<Node<'_>> {
     read(text, max_depth).ok()
 }
 
+/// As [`outline`], but keeping only what a valid bank's model needs: the root's fields,
+/// the elements of its lists, and where each element's `id` is written. The text is read
+/// the same way, so it is `None` exactly when [`outline`] is; what it leaves out is found
+/// again with [`outline`] when a diagnostic needs it. Its size is a few words per
+/// question, where the whole outline is larger than the text.
+pub fn outline_light(text: &str, max_depth: usize) -> Option<Node<'_>> {
+    read_with(text, max_depth, true).ok()
+}
+
 /// As [`outline`], or the byte offset where reading stopped.
 pub fn read(text: &str, max_depth: usize) -> Result<Node<'_>, usize> {
+    read_with(text, max_depth, false)
+}
+
+fn read_with(text: &str, max_depth: usize, light: bool) -> Result<Node<'_>, usize> {
     let mut p = Reader {
         text,
         bytes: text.as_bytes(),
         at: 0,
         max_depth,
+        light,
     };
     p.skip_trivia();
     // `#![enable(...)]` attributes before the value.
@@ -70,9 +86,18 @@ struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
     max_depth: usize,
+    /// Keep nothing below the elements of the root's lists but their `id` (see
+    /// [`outline_light`]).
+    light: bool,
 }
 
 impl<'a> Reader<'a> {
+    /// Whether a node at `depth` keeps its members (in light mode, only down to the
+    /// elements of the root's lists).
+    fn keeps(&self, depth: usize) -> bool {
+        !self.light || depth < 2
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
@@ -281,13 +306,17 @@ impl<'a> Reader<'a> {
                 if self.peek() == Some(b':') {
                     self.at += 1;
                     let value = self.value(depth + 1)?;
-                    node.fields.push((name, entry, value));
+                    if self.keeps(depth) || (depth == 2 && name == "id") {
+                        node.fields.push((name, entry, value));
+                    }
                     continue;
                 }
             }
             self.at = entry;
             let value = self.value(depth + 1)?;
-            node.items.push(value);
+            if self.keeps(depth) {
+                node.items.push(value);
+            }
         }
     }
 
@@ -303,7 +332,9 @@ impl<'a> Reader<'a> {
                 b',' => self.at += 1,
                 _ => {
                     let value = self.value(depth + 1)?;
-                    node.items.push(value);
+                    if self.keeps(depth) {
+                        node.items.push(value);
+                    }
                 }
             }
         }
@@ -326,7 +357,9 @@ impl<'a> Reader<'a> {
                     (self.peek() == Some(b':')).then_some(())?;
                     self.at += 1;
                     let value = self.value(depth + 1)?;
-                    node.items.push(value);
+                    if self.keeps(depth) {
+                        node.items.push(value);
+                    }
                 }
             }
         }
@@ -366,6 +399,28 @@ mod tests {
             Some("tags")
         );
         assert_eq!(root.field("map").unwrap().items.len(), 1);
+    }
+
+    #[test]
+    fn the_light_outline_keeps_the_lists_and_the_ids() {
+        let text = r#"(name: "x", questions: [(id: "a", kind: TrueFalse(answer: true)), (kind: SelfRating, id: "b")], topics: [(id: "t", title: "T")])"#;
+        let full = outline(text, 64).unwrap();
+        let light = outline_light(text, 64).unwrap();
+        assert_eq!(light.field_at("name"), full.field_at("name"));
+        for list in ["questions", "topics"] {
+            let (f, l) = (full.list(list), light.list(list));
+            assert_eq!(f.len(), l.len());
+            for (f, l) in f.iter().zip(l) {
+                assert_eq!((f.start, f.end), (l.start, l.end));
+                assert_eq!(
+                    f.field("id").map(|n| n.start),
+                    l.field("id").map(|n| n.start)
+                );
+                assert_eq!(l.fields.len(), 1);
+                assert!(l.fields[0].2.fields.is_empty() && l.fields[0].2.items.is_empty());
+            }
+        }
+        assert!(outline_light("(a: [(id: \"x\"", 64).is_none());
     }
 
     #[test]

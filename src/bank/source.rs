@@ -46,6 +46,9 @@ pub const BUILTIN_BANKS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The built-in files as `build.rs` read them (see [`super::snapshot`]).
+pub const BUILTIN_SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin.snapshot"));
+
 /// The text of one bank or roadmap file and the name to show for it.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -176,7 +179,7 @@ pub struct Locator<'a> {
 impl<'a> Locator<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Locator { text, line_starts }
     }
 
