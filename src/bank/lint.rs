@@ -32,11 +32,11 @@ pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
         question: Some(q.id.clone()),
         problem,
     };
-    let mut prompts: HashMap<String, &Question> = HashMap::new();
+    let mut prompts: HashMap<&str, &Question> = HashMap::new();
     let keys: Vec<String> = cat.questions.iter().map(prompt_key).collect();
     let mut similar_index = SimilarIndex::new(&keys);
     for (i, (q, key)) in cat.questions.iter().zip(&keys).enumerate() {
-        let first = prompts.entry(key.clone()).or_insert(q);
+        let first = prompts.entry(key.as_str()).or_insert(q);
         let words = similar_index.words(i);
         let exact = !std::ptr::eq(*first, q);
         if wanted(&q.origin.file) && exact {
@@ -213,12 +213,15 @@ fn prompt_key(q: &Question) -> String {
 /// 1 + min(|A| − i − 1, |B| − j − 1), which must reach ⌈t / (1 + t) · (|A| + |B|)⌉.
 /// Prompts are indexed by (word, size, position) of their prefix words, so a probe looks
 /// only where a similar prompt can be: compatible sizes, positions whose bound is enough.
+/// Each entry carries a 64-bit signature of its prompt's words (one bit per word, by
+/// hash): a word of A whose bit is not in B's signature is not in B, which bounds what
+/// they share without reading B's words (a cache miss for each candidate otherwise).
 struct SimilarIndex {
     /// Each prompt's distinct words as ids, rarest first.
     sets: Vec<Vec<u32>>,
     /// (word id, size of the set, position of the word in it) → the prompts added so far
-    /// with that word at that position of their prefix.
-    postings: HashMap<(u32, u32, u32), Vec<u32>>,
+    /// with that word at that position of their prefix, with their signatures.
+    postings: HashMap<(u32, u32, u32), Vec<(u32, u64)>>,
     /// For each prompt, the last prompt that met it as a candidate (plus one; 0: never),
     /// so that a candidate met through several words is compared once.
     met: std::cell::RefCell<Vec<u32>>,
@@ -277,13 +280,23 @@ impl SimilarIndex {
         (SIMILAR_PROMPT / (1.0 + SIMILAR_PROMPT) * (a + b) as f64 - 1e-9).ceil() as usize
     }
 
+    /// The signature bit of word `w`.
+    fn bit(w: u32) -> u64 {
+        1 << (w.wrapping_mul(0x9E37_79B9) >> 26)
+    }
+
+    fn signature(set: &[u32]) -> u64 {
+        set.iter().fold(0, |s, &w| s | Self::bit(w))
+    }
+
     fn add(&mut self, i: usize) {
         let len = self.sets[i].len();
+        let sig = Self::signature(&self.sets[i]);
         for (p, &w) in self.sets[i][..Self::prefix(len)].iter().enumerate() {
             self.postings
                 .entry((w, len as u32, p as u32))
                 .or_default()
-                .push(i as u32);
+                .push((i as u32, sig));
         }
     }
 
@@ -295,6 +308,7 @@ impl SimilarIndex {
         // Sizes whose Jaccard index with `na` words can reach the threshold.
         let smallest = (SIMILAR_PROMPT * na as f64 - 1e-9).ceil() as usize;
         let largest = (na as f64 / SIMILAR_PROMPT + 1e-9).floor() as usize;
+        let bits: Vec<u64> = a.iter().map(|&w| Self::bit(w)).collect();
         let mut met = self.met.borrow_mut();
         let stamp = i as u32 + 1;
         let mut best: Option<(f64, usize)> = None;
@@ -311,10 +325,11 @@ impl SimilarIndex {
                     let Some(list) = self.postings.get(&(*w, nb as u32, pb as u32)) else {
                         continue;
                     };
-                    for &j in list {
+                    for &(j, sig) in list {
                         let j = j as usize;
                         self.visited.set(self.visited.get() + 1);
-                        if j >= i || met[j] == stamp {
+                        let absent = bits.iter().filter(|&&b| b & sig == 0).count();
+                        if j >= i || na - absent < need || met[j] == stamp {
                             continue;
                         }
                         met[j] = stamp;

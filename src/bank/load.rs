@@ -98,11 +98,43 @@ impl CatalogBuilder {
     /// outline, so that each diagnostic points where it did before, while a valid
     /// collection never holds an outline larger than its text.
     pub fn build(&self) -> Result<Catalog, BankErrors> {
+        let read = self.read();
+        let parse_diags = read.diags.clone();
+        // Each file's lines are indexed once; the roadmap is file 0.
+        let files: Vec<&Source> = read.files.clone();
+        let locators: Vec<Locator> = files.iter().map(|s| Locator::new(&s.text)).collect();
+        let (mut cat, mut diags) = check(read, &locators, &[]);
+        let placed: std::collections::HashSet<&str> = diags[parse_diags.len()..]
+            .iter()
+            .map(|d| d.file.as_str())
+            .collect();
+        if !placed.is_empty() {
+            // The first check consumed what was read: read again, and place this time
+            // with the whole outline of each file that has a diagnostic.
+            let full: Vec<Option<Node>> = files
+                .iter()
+                .map(|s| {
+                    placed
+                        .contains(s.name.as_str())
+                        .then(|| outline(&s.text, MAX_NESTING))
+                        .flatten()
+                })
+                .collect();
+            (cat, diags) = check(self.read(), &locators, &full);
+        }
+        if diags.iter().any(|d| d.severity == Severity::Error) {
+            return Err(BankErrors { diagnostics: diags });
+        }
+        Ok(cat)
+    }
+
+    /// Parses the roadmap and banks (built-in ones from the build's snapshot), with the
+    /// diagnostics of reading them and each file's light outline.
+    fn read(&self) -> Read<'_> {
         let mut cx = Checker {
             seen_ids: HashMap::new(),
             diags: self.unreadable.clone(),
         };
-        // Built-in files come parsed and outlined from the build's snapshot.
         let mut snapshot = (!self.ignore_snapshot
             && self.roadmaps.iter().chain(&self.banks).any(|s| s.builtin))
         .then(|| rmp_serde::from_slice::<Snapshot<'static>>(BUILTIN_SNAPSHOT).ok())
@@ -128,7 +160,6 @@ impl CatalogBuilder {
             Some(SnapshotValue::Roadmap(r)) => Some(r),
             _ => cx.parse::<RawRoadmap>(roadmap_src),
         };
-
         let mut parsed: Vec<(&Source, RawBank)> = Vec::new();
         for src in &self.banks {
             let bank = match from_snapshot(src) {
@@ -146,51 +177,53 @@ impl CatalogBuilder {
             .map(|(_, b)| b.name.clone())
             .collect();
         parsed.retain(|(s, b)| !s.builtin || !overridden.contains(&b.name));
-        let parse_diags = cx.diags;
-
-        // Each file's lines are indexed once; the roadmap is file 0.
         let files: Vec<&Source> = std::iter::once(roadmap_src)
             .chain(parsed.iter().map(|(s, _)| *s))
             .collect();
-        let locators: Vec<Locator> = files.iter().map(|s| Locator::new(&s.text)).collect();
-        let mut outlines: Vec<Option<Node>> = files
+        let outlines = files
             .iter()
             .map(|s| match lights.remove(&s.name) {
                 Some(light) => Some(light),
                 None => outline_light(&s.text, MAX_NESTING),
             })
             .collect();
-        let roadmap = roadmap.as_ref().map(|r| (roadmap_src, r));
-        let (mut cat, mut diags) =
-            check(roadmap, &parsed, &locators, &outlines, parse_diags.clone());
-        let placed: std::collections::HashSet<&str> = diags[parse_diags.len()..]
-            .iter()
-            .map(|d| d.file.as_str())
-            .collect();
-        if !placed.is_empty() {
-            for (o, s) in outlines.iter_mut().zip(&files) {
-                if placed.contains(s.name.as_str()) {
-                    *o = outline(&s.text, MAX_NESTING);
-                }
-            }
-            (cat, diags) = check(roadmap, &parsed, &locators, &outlines, parse_diags);
+        Read {
+            roadmap: roadmap.map(|r| (roadmap_src, r)),
+            parsed,
+            files,
+            outlines,
+            diags: cx.diags,
         }
-        if diags.iter().any(|d| d.severity == Severity::Error) {
-            return Err(BankErrors { diagnostics: diags });
-        }
-        Ok(cat)
     }
 }
 
-/// Checks the parsed roadmap and banks (file k + 1 of `locators` and `outlines` is bank k;
-/// file 0 is the roadmap), after the diagnostics `diags` of reading them.
-fn check(
-    roadmap: Option<(&Source, &RawRoadmap)>,
-    parsed: &[(&Source, RawBank)],
-    locators: &[Locator],
-    outlines: &[Option<Node>],
+/// What [`CatalogBuilder::read`] read: the roadmap and banks parsed, the files in check
+/// order (the roadmap's, then each parsed bank's), their light outlines in that order,
+/// and the diagnostics of reading.
+struct Read<'a> {
+    roadmap: Option<(&'a Source, RawRoadmap)>,
+    parsed: Vec<(&'a Source, RawBank)>,
+    files: Vec<&'a Source>,
+    outlines: Vec<Option<Node<'a>>>,
     diags: Vec<Diagnostic>,
-) -> (Catalog, Vec<Diagnostic>) {
+}
+
+/// Checks what was read, consuming it: each bank's raw questions are dropped as they are
+/// checked, so that the raw form and the model are not both held whole. A file is placed
+/// with its entry in `full` (its whole outline) when there is one, else with its light
+/// outline; file k of `locators` is file k of `read.files`.
+fn check(read: Read, locators: &[Locator], full: &[Option<Node>]) -> (Catalog, Vec<Diagnostic>) {
+    let Read {
+        roadmap,
+        mut parsed,
+        outlines,
+        diags,
+        ..
+    } = read;
+    let outline_of = |k: usize| match full.get(k) {
+        Some(Some(node)) => Some(node),
+        _ => outlines[k].as_ref(),
+    };
     let mut cx = Checker {
         seen_ids: HashMap::new(),
         diags,
@@ -199,20 +232,18 @@ fn check(
         steps: Vec::new(),
         areas: Vec::new(),
         topics: Vec::new(),
-        questions: Vec::new(),
+        questions: Vec::with_capacity(parsed.iter().map(|(_, b)| b.questions.len()).sum()),
         banks: Vec::new(),
         topic_index: HashMap::new(),
         area_index: HashMap::new(),
         question_index: HashMap::new(),
         related: Vec::new(),
     };
-    if let Some((src, r)) = roadmap {
-        cx.roadmap(src, r, &locators[0], outlines[0].as_ref(), &mut cat);
+    if let Some((src, r)) = &roadmap {
+        cx.roadmap(src, r, &locators[0], outline_of(0), &mut cat);
     }
-    let places: Vec<(&Locator, Option<&Node>)> = locators[1..]
-        .iter()
-        .zip(&outlines[1..])
-        .map(|(l, o)| (l, o.as_ref()))
+    let places: Vec<(&Locator, Option<&Node>)> = (1..locators.len())
+        .map(|k| (&locators[k], outline_of(k)))
         .collect();
     let mut bank_names: HashMap<String, String> = HashMap::new();
     for ((src, bank), &(loc, root)) in parsed.iter().zip(&places) {
@@ -241,9 +272,9 @@ fn check(
     // Questions after every bank's topics, so a topic may be used before the bank that
     // defines it.
     let mut questions = Vec::new();
-    for ((src, bank), &(loc, root)) in parsed.iter().zip(&places) {
+    for ((src, bank), &(loc, root)) in parsed.iter_mut().zip(&places) {
         if let Some(&i) = bank_index.get(src.name.as_str()) {
-            questions.push((src, bank, loc, root, i));
+            questions.push((*src, bank, loc, root, i));
         }
     }
     for (src, bank, loc, root, i) in questions {
@@ -652,12 +683,14 @@ impl Checker {
         src: &Source,
         loc: &Locator,
         root: Option<&Node>,
-        b: &RawBank,
+        b: &mut RawBank,
         bank: usize,
         cat: &mut Catalog,
     ) {
         let questions_at = root.and_then(|r| r.field_at("questions")).unwrap_or(0);
-        for (i, q) in b.questions.iter().enumerate() {
+        // Each raw question is dropped once checked.
+        for (i, q) in std::mem::take(&mut b.questions).into_iter().enumerate() {
+            let q = &q;
             let node = element(root, "questions", i);
             let spots = Spots {
                 node,
