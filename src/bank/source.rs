@@ -171,26 +171,57 @@ pub fn ron_files(path: &Path) -> Result<Vec<PathBuf>, Box<Diagnostic>> {
 }
 
 /// Turns byte offsets in a text into 1-based line and column (in characters).
+///
+/// A column is counted from the last position asked on the same line when that is
+/// earlier, so that asking positions in file order costs one pass over each line, even
+/// when a whole bank is written on one line.
 pub struct Locator<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// The last position asked: (byte offset, its column), kept only when the offset is
+    /// on a character boundary.
+    last: std::cell::Cell<(usize, usize)>,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Bytes scanned to count columns on this thread (what resuming keeps small).
+    pub(crate) static COLUMN_BYTES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 impl<'a> Locator<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        Locator { text, line_starts }
+        Locator {
+            text,
+            line_starts,
+            last: std::cell::Cell::new((0, 1)),
+        }
     }
 
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
+        let (last, last_col) = self.last.get();
+        let (from, col) = if (start..=offset).contains(&last) {
+            (last, last_col)
+        } else {
+            (start, 1)
+        };
+        let Some(between) = self.text.get(from..offset) else {
+            // Not on a character boundary: count from the line's start, remember nothing.
+            let col = self
+                .text
+                .get(start..offset)
+                .map_or(1, |s| s.chars().count() + 1);
+            return (line, col);
+        };
+        #[cfg(test)]
+        COLUMN_BYTES.with(|c| c.set(c.get() + between.len()));
+        let col = col + between.chars().count();
+        self.last.set((offset, col));
         (line, col)
     }
 
@@ -238,6 +269,19 @@ mod tests {
         assert_eq!(l.position(3), (2, 1));
         assert_eq!(l.position(6), (2, 3));
         assert_eq!(l.line_text(2), "é x");
+    }
+
+    #[test]
+    fn positions_asked_in_any_order_are_the_same() {
+        let text = "é(a: 1)\nxyz é é\n\nlast";
+        let offsets: Vec<usize> = (0..=text.len())
+            .filter(|&o| text.is_char_boundary(o))
+            .collect();
+        let fresh = |o| Locator::new(text).position(o);
+        let l = Locator::new(text);
+        for &o in offsets.iter().chain(offsets.iter().rev()) {
+            assert_eq!(l.position(o), fresh(o), "offset {o}");
+        }
     }
 
     #[test]
