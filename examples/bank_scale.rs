@@ -10,7 +10,7 @@
 //! few near-duplicates). `mixed`: the given number of questions of every kind in a folder
 //! of banks, as a big real collection would be: prompts of 8 to 14 words from that
 //! vocabulary, a fifth of the choices written with escapes, 10,000 questions per file (about
-//! 3 MB, under the 8 MiB cap of a file) and 200,000 per sub-folder `part_K` (under the 64 MiB
+//! 3.5 MB, under the 8 MiB cap of a file) and 150,000 per sub-folder `part_K` (under the 64 MiB
 //! cap of a folder); give every `part_K` to `validate`. Deterministic: the same arguments
 //! give the same files.
 
@@ -118,7 +118,7 @@ fn distinct(n: usize, make: &mut dyn FnMut() -> String) -> Vec<String> {
 }
 
 const PER_FILE: usize = 10_000;
-const PER_FOLDER: usize = 200_000;
+const PER_FOLDER: usize = 150_000;
 const TOPICS: usize = 40;
 
 /// `n` questions of every kind in files of [`PER_FILE`] under folders of [`PER_FOLDER`].
