@@ -18,11 +18,14 @@ pub struct Estimate {
     pub se: f64,
 }
 
-/// Quadrature points with the log of the standard-normal prior at each.
+/// Quadrature points with the log of the standard-normal prior at each, and the prior's
+/// normalised weights and estimate (computed once, so a new [`Posterior`] costs a copy).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
     points: Vec<f64>,
     log_prior: Vec<f64>,
+    prior_weights: Vec<f64>,
+    prior_estimate: Estimate,
 }
 
 impl Grid {
@@ -31,8 +34,18 @@ impl Grid {
         assert!(n >= 2 && lo.is_finite() && hi.is_finite() && lo < hi);
         let step = (hi - lo) / (n - 1) as f64;
         let points: Vec<f64> = (0..n).map(|k| lo + step * k as f64).collect();
-        let log_prior = points.iter().map(|t| -0.5 * t * t).collect();
-        Grid { points, log_prior }
+        let log_prior: Vec<f64> = points.iter().map(|t| -0.5 * t * t).collect();
+        let prior_estimate = eap(&points, &log_prior);
+        let max = log_prior.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let mut prior_weights: Vec<f64> = log_prior.iter().map(|l| (l - max).exp()).collect();
+        let sum: f64 = prior_weights.iter().sum();
+        prior_weights.iter_mut().for_each(|w| *w /= sum);
+        Grid {
+            points,
+            log_prior,
+            prior_weights,
+            prior_estimate,
+        }
     }
 
     pub fn points(&self) -> &[f64] {
@@ -65,21 +78,12 @@ pub struct Posterior {
 impl Posterior {
     /// The prior alone: θ̂ = 0 (on a symmetric grid), SE ≈ 1.
     pub fn new(grid: &Grid) -> Posterior {
-        let estimate = eap(&grid.points, &grid.log_prior);
-        let max = grid
-            .log_prior
-            .iter()
-            .copied()
-            .fold(f64::NEG_INFINITY, f64::max);
-        let mut weights: Vec<f64> = grid.log_prior.iter().map(|l| (l - max).exp()).collect();
-        let sum: f64 = weights.iter().sum();
-        weights.iter_mut().for_each(|w| *w /= sum);
         Posterior {
-            weights,
+            weights: grid.prior_weights.clone(),
             points: grid.points.clone(),
             log_prior: grid.log_prior.clone(),
             responses: Vec::new(),
-            estimate,
+            estimate: grid.prior_estimate,
         }
     }
 
@@ -94,6 +98,27 @@ impl Posterior {
             swt += *w * t;
             swtt += *w * t * t;
         }
+        self.finish_update(sw, swt, swtt);
+    }
+
+    /// [`Posterior::update`] with P(θₖ) of `item` already computed at every grid point
+    /// (`curve`, one [`Curves::row`]): the same result, bit for bit, without the
+    /// exponentials. `curve` must come from the same grid and item.
+    pub fn update_with_curve(&mut self, item: &Item, curve: &[f64], correct: bool) {
+        assert_eq!(curve.len(), self.weights.len(), "a curve of another grid");
+        self.responses.push((*item, correct));
+        let (mut sw, mut swt, mut swtt) = (0.0, 0.0, 0.0);
+        for ((w, &t), &p) in self.weights.iter_mut().zip(&self.points).zip(curve) {
+            *w *= if correct { p } else { 1.0 - p };
+            sw += *w;
+            swt += *w * t;
+            swtt += *w * t * t;
+        }
+        self.finish_update(sw, swt, swtt);
+    }
+
+    /// Renormalises after an update whose weight sums were `sw`, Σwθ and Σwθ².
+    fn finish_update(&mut self, sw: f64, swt: f64, swtt: f64) {
         if !(sw.is_normal() && sw > 1e-250) {
             self.rebuild();
             return;
@@ -142,6 +167,47 @@ impl Posterior {
     /// The EAP estimate and posterior SD (kept up to date by [`Posterior::update`]).
     pub fn estimate(&self) -> Estimate {
         self.estimate
+    }
+}
+
+/// The response probability of every item at every point of one grid, computed once
+/// for a bank so that each answer's posterior update is multiplications only
+/// ([`Posterior::update_with_curve`]). Memory: 8 bytes × items × grid points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curves {
+    points: usize,
+    p: Vec<f64>,
+}
+
+impl Curves {
+    /// P(θₖ) of `items[i]` at each point θₖ of `grid`, item by item.
+    pub fn new(grid: &Grid, items: &[Item]) -> Curves {
+        let mut p = Vec::with_capacity(items.len() * grid.points.len());
+        for item in items {
+            p.extend(
+                grid.points
+                    .iter()
+                    .map(|&t| super::model::probability(t, item)),
+            );
+        }
+        Curves {
+            points: grid.points.len(),
+            p,
+        }
+    }
+
+    /// Item `i`'s probabilities at the grid points, in grid order.
+    pub fn row(&self, i: usize) -> &[f64] {
+        &self.p[i * self.points..(i + 1) * self.points]
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.p.len().checked_div(self.points).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.p.is_empty()
     }
 }
 
