@@ -10,6 +10,7 @@
 //! [`Posterior`] keeps the normalised weights, so one answer costs one pass over the grid.
 
 use super::model::{Item, log_likelihood};
+use std::sync::Arc;
 
 /// An ability estimate with its standard error, both in logits.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,8 +23,8 @@ pub struct Estimate {
 /// normalised weights and estimate (computed once, so a new [`Posterior`] costs a copy).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
-    points: Vec<f64>,
-    log_prior: Vec<f64>,
+    points: Arc<[f64]>,
+    log_prior: Arc<[f64]>,
     prior_weights: Vec<f64>,
     prior_estimate: Estimate,
 }
@@ -41,8 +42,8 @@ impl Grid {
         let sum: f64 = prior_weights.iter().sum();
         prior_weights.iter_mut().for_each(|w| *w /= sum);
         Grid {
-            points,
-            log_prior,
+            points: points.into(),
+            log_prior: log_prior.into(),
             prior_weights,
             prior_estimate,
         }
@@ -69,8 +70,9 @@ impl Default for Grid {
 pub struct Posterior {
     /// Posterior weight per grid point, summing to 1.
     weights: Vec<f64>,
-    points: Vec<f64>,
-    log_prior: Vec<f64>,
+    /// The grid's, shared.
+    points: Arc<[f64]>,
+    log_prior: Arc<[f64]>,
     responses: Vec<(Item, bool)>,
     estimate: Estimate,
 }
@@ -91,7 +93,7 @@ impl Posterior {
     pub fn update(&mut self, item: &Item, correct: bool) {
         self.responses.push((*item, correct));
         let (mut sw, mut swt, mut swtt) = (0.0, 0.0, 0.0);
-        for (w, &t) in self.weights.iter_mut().zip(&self.points) {
+        for (w, &t) in self.weights.iter_mut().zip(self.points.iter()) {
             let p = super::model::probability(t, item);
             *w *= if correct { p } else { 1.0 - p };
             sw += *w;
@@ -108,7 +110,7 @@ impl Posterior {
         assert_eq!(curve.len(), self.weights.len(), "a curve of another grid");
         self.responses.push((*item, correct));
         let (mut sw, mut swt, mut swtt) = (0.0, 0.0, 0.0);
-        for ((w, &t), &p) in self.weights.iter_mut().zip(&self.points).zip(curve) {
+        for ((w, &t), &p) in self.weights.iter_mut().zip(self.points.iter()).zip(curve) {
             *w *= if correct { p } else { 1.0 - p };
             sw += *w;
             swt += *w * t;
@@ -134,9 +136,9 @@ impl Posterior {
 
     /// Recomputes the weights in log space from every stored response.
     fn rebuild(&mut self) {
-        let mut log_post = self.log_prior.clone();
+        let mut log_post = self.log_prior.to_vec();
         for (item, correct) in &self.responses {
-            for (lp, &t) in log_post.iter_mut().zip(&self.points) {
+            for (lp, &t) in log_post.iter_mut().zip(self.points.iter()) {
                 *lp += log_likelihood(t, item, *correct);
             }
         }

@@ -280,7 +280,7 @@ impl TopK {
     }
 
     /// Adds `c` if it beats the k-th best; false if it does not enter.
-    #[inline]
+    #[inline(always)]
     fn insert(&mut self, c: Candidate) -> bool {
         let (k, len) = (self.k, self.len);
         let buf = self.buf();
@@ -416,6 +416,13 @@ impl Index {
     /// Fills `best`; returns the number of classes evaluated.
     fn top(&self, theta: f64, best: &mut TopK, eligible: impl Fn(usize) -> bool) -> usize {
         let mut evaluated = 0;
+        if !theta.is_finite() {
+            // Nothing to prune by: every class, as the plain scan would.
+            for c in 0..self.class_item.len() {
+                evaluated += usize::from(self.consider(c, theta, best, &eligible).0);
+            }
+            return evaluated;
+        }
         for band in &self.bands {
             let bar = best.bar();
             if band.a_max * band.a_max * 0.25 * (1.0 + SLACK) < bar {
@@ -423,32 +430,34 @@ impl Index {
             }
             let bs = &self.class_b[band.start..band.end];
             let mid = bs.partition_point(|&b| b < theta);
+            // Classes [l, r) are done; dl and dr are the distances to the next ones.
             let (mut l, mut r) = (mid, mid);
-            let mut far = reach(bar, band);
-            loop {
-                let dl = if l > 0 {
+            let left = |l: usize| {
+                if l > 0 {
                     theta - bs[l - 1]
                 } else {
                     f64::INFINITY
-                };
-                let dr = if r < bs.len() {
-                    bs[r] - theta
-                } else {
-                    f64::INFINITY
-                };
-                let (d, c) = if dl <= dr {
-                    (dl, l.wrapping_sub(1))
-                } else {
-                    (dr, r)
-                };
-                if d == f64::INFINITY || d > far {
-                    break;
                 }
-                if dl <= dr {
+            };
+            let right = |r: usize| bs.get(r).map_or(f64::INFINITY, |&b| b - theta);
+            let (mut dl, mut dr) = (left(l), right(r));
+            let mut far = reach(bar, band);
+            loop {
+                let c = if dl <= dr {
+                    if dl > far || dl == f64::INFINITY {
+                        break;
+                    }
                     l -= 1;
+                    dl = left(l);
+                    l
                 } else {
+                    if dr > far {
+                        break;
+                    }
                     r += 1;
-                }
+                    dr = right(r);
+                    r - 1
+                };
                 let (computed, entered) = self.consider(band.start + c, theta, best, &eligible);
                 evaluated += usize::from(computed);
                 if entered {
@@ -461,7 +470,7 @@ impl Index {
 
     /// Offers class `c`'s eligible members to `best`: (whether its information was
     /// computed, whether a member entered).
-    #[inline]
+    #[inline(always)]
     fn consider(
         &self,
         c: usize,
@@ -591,7 +600,7 @@ mod tests {
             assert_eq!(index.len(), items.len());
             for round in 0..300 {
                 let theta = match round % 5 {
-                    0 => [0.0, -1.0, 1.0, 4.0, -6.0][round / 5 % 5],
+                    0 => [0.0, -1.0, 1.0, 4.0, -6.0, f64::INFINITY, -f64::INFINITY][round / 5 % 7],
                     _ => rng.random_range(-5.0..5.0),
                 };
                 let k = [1, 2, 3, 5, 12][round % 5];

@@ -89,6 +89,7 @@ fn split_fields<'t>(line: &'t str, out: &mut Vec<&'t str>) -> usize {
 /// `s.parse::<f64>()` for the plain decimals these files hold (`-0.942193`, `12`): at most
 /// 15 digits make an exact integer m, and m / 10^k with k ≤ 15 is one correctly rounded
 /// division, the same double the standard parser gives. Anything else goes to it.
+#[inline(always)]
 fn parse_f64(s: &str) -> Result<f64, std::num::ParseFloatError> {
     const POW10: [f64; 16] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -184,16 +185,22 @@ impl<'t> Table<'t> {
         }
     }
 
+    #[inline(always)]
     fn number(&self, line: usize, fields: &[&str], col: usize) -> Result<f64, CsvError> {
-        let s = fields[col];
-        match parse_f64(s) {
+        match parse_f64(fields[col]) {
             Ok(v) if v.is_finite() => Ok(v),
-            _ => Err(self.field_error(
-                line,
-                col,
-                format!("`{}` is not a finite number", shorten(s, 24)),
-            )),
+            _ => Err(self.not_a_number(line, fields[col], col)),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn not_a_number(&self, line: usize, s: &str, col: usize) -> CsvError {
+        self.field_error(
+            line,
+            col,
+            format!("`{}` is not a finite number", shorten(s, 24)),
+        )
     }
 
     fn no_rows(&self) -> Result<(), CsvError> {

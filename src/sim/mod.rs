@@ -358,3 +358,67 @@ pub fn simulate(
         max_exposure: exposure.iter().copied().max().unwrap_or(0) as f64 / n as f64,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::irt::Method;
+
+    /// Work is handed out in chunks to whichever thread asks first; each simulee's answers
+    /// and random choices come from its own stream, so the figures are the same whatever
+    /// the number of threads (and a simulee count that is no multiple of the chunk).
+    #[test]
+    fn figures_do_not_depend_on_the_number_of_threads() {
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let items: Vec<Item> = (0..90)
+            .map(|i| {
+                let a = if i % 3 == 0 {
+                    1.0
+                } else {
+                    rng.random_range(0.5..2.5)
+                };
+                Item::new(a, rng.random_range(-2.0..2.0), [0.0, 0.25][i % 2], 1.0).unwrap()
+            })
+            .collect();
+        let bank = SimBank {
+            topics: (0..items.len()).map(|i| i % 4).collect(),
+            n_topics: 4,
+            items,
+        };
+        let people = Simulees {
+            thetas: draw_thetas(61, 3),
+            uniforms: None,
+        };
+        for (method, top_k, balance) in [
+            (Method::MaxInfo, 1, false),
+            (Method::MaxInfo, 4, true),
+            (Method::Random, 1, true),
+        ] {
+            let run = |threads| {
+                let cfg = SimConfig {
+                    selector: Selector {
+                        method,
+                        top_k,
+                        balance,
+                    },
+                    max_items: 15,
+                    se_target: Some(0.45),
+                    report_at: vec![5, 15],
+                    seed: 9,
+                    start: 0.0,
+                    grid: Grid::default(),
+                    threads,
+                };
+                simulate(&bank, &people, &cfg, &|_| {}).unwrap()
+            };
+            let one = run(1);
+            for threads in [2, 3, 8] {
+                assert_eq!(
+                    run(threads),
+                    one,
+                    "{method:?} top {top_k}, {threads} threads"
+                );
+            }
+        }
+    }
+}
