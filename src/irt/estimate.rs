@@ -10,7 +10,7 @@
 //! [`Posterior`] keeps the normalised weights, so one answer costs one pass over the grid.
 
 use super::model::{Item, log_likelihood};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// An ability estimate with its standard error, both in logits.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -172,44 +172,46 @@ impl Posterior {
     }
 }
 
-/// The response probability of every item at every point of one grid, computed once
-/// for a bank so that each answer's posterior update is multiplications only
-/// ([`Posterior::update_with_curve`]). Memory: 8 bytes × items × grid points.
+/// The response probability of each item at every point of one grid, computed the first
+/// time the item is answered and kept, so that each later answer's posterior update is
+/// multiplications only ([`Posterior::update_with_curve`]). Shared by threads; memory:
+/// 8 bytes × grid points per item answered at least once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Curves {
-    points: usize,
-    p: Vec<f64>,
+    points: Arc<[f64]>,
+    items: Vec<Item>,
+    rows: Vec<OnceLock<Box<[f64]>>>,
 }
 
 impl Curves {
-    /// P(θₖ) of `items[i]` at each point θₖ of `grid`, item by item.
+    /// The curves of `items` on `grid` (none computed yet).
     pub fn new(grid: &Grid, items: &[Item]) -> Curves {
-        let mut p = Vec::with_capacity(items.len() * grid.points.len());
-        for item in items {
-            p.extend(
-                grid.points
-                    .iter()
-                    .map(|&t| super::model::probability(t, item)),
-            );
-        }
         Curves {
-            points: grid.points.len(),
-            p,
+            points: grid.points.clone(),
+            items: items.to_vec(),
+            rows: (0..items.len()).map(|_| OnceLock::new()).collect(),
         }
     }
 
-    /// Item `i`'s probabilities at the grid points, in grid order.
+    /// Item `i`'s probabilities P(θₖ) at the grid points, in grid order (computed by
+    /// [`probability`](super::model::probability), so the same doubles).
     pub fn row(&self, i: usize) -> &[f64] {
-        &self.p[i * self.points..(i + 1) * self.points]
+        self.rows[i].get_or_init(|| {
+            let item = &self.items[i];
+            self.points
+                .iter()
+                .map(|&t| super::model::probability(t, item))
+                .collect()
+        })
     }
 
     /// Number of items.
     pub fn len(&self) -> usize {
-        self.p.len().checked_div(self.points).unwrap_or(0)
+        self.items.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.p.is_empty()
+        self.items.is_empty()
     }
 }
 

@@ -55,11 +55,10 @@ pub struct ItemTable {
 struct Table<'t> {
     file: &'t str,
     header: Vec<&'t str>,
-    /// 1-based line number of each data row.
-    lines: Vec<usize>,
-    /// Every data row's fields, row after row (`header.len()` per row): one allocation
-    /// for the whole file.
-    fields: Vec<&'t str>,
+    /// Each data row: 1-based line number and text (its width already checked). The
+    /// fields are cut when the row is read, into a buffer that is used again: holding
+    /// every field of a large file at once costs more in page faults than cutting twice.
+    lines: Vec<(usize, &'t str)>,
 }
 
 /// `s.trim()`, with a shortcut for the usual field that starts and ends with a visible
@@ -71,10 +70,10 @@ fn trim(s: &str) -> &str {
     }
 }
 
-/// Pushes the trimmed comma-separated fields of `line` (as `line.split(',')` would cut
-/// them); returns how many.
-fn split_fields<'t>(line: &'t str, out: &mut Vec<&'t str>) -> usize {
-    let before = out.len();
+/// The trimmed comma-separated fields of `line`, as `line.split(',')` would cut them,
+/// into `out` (cleared first).
+fn split_fields<'t>(line: &'t str, out: &mut Vec<&'t str>) {
+    out.clear();
     let mut start = 0;
     for (i, &c) in line.as_bytes().iter().enumerate() {
         if c == b',' {
@@ -83,7 +82,6 @@ fn split_fields<'t>(line: &'t str, out: &mut Vec<&'t str>) -> usize {
         }
     }
     out.push(trim(&line[start..]));
-    out.len() - before
 }
 
 /// `s.parse::<f64>()` for the plain decimals these files hold (`-0.942193`, `12`): at most
@@ -135,11 +133,10 @@ impl<'t> Table<'t> {
         let mut table = Table {
             file,
             lines: Vec::new(),
-            fields: Vec::with_capacity(text.len() / 8),
             header,
         };
         for (n, l) in lines {
-            let found = split_fields(l, &mut table.fields);
+            let found = 1 + l.bytes().filter(|&c| c == b',').count();
             if found != table.header.len() {
                 return Err(CsvError::Width {
                     file: file.into(),
@@ -148,17 +145,22 @@ impl<'t> Table<'t> {
                     found,
                 });
             }
-            table.lines.push(n);
+            table.lines.push((n, l));
         }
         Ok(table)
     }
 
-    /// The data rows: (1-based line number, fields).
-    fn rows(&self) -> impl Iterator<Item = (usize, &[&'t str])> {
-        self.lines
-            .iter()
-            .copied()
-            .zip(self.fields.chunks_exact(self.header.len()))
+    /// Calls `each` with every data row: its index, 1-based line number and fields.
+    fn rows(
+        &self,
+        mut each: impl FnMut(usize, usize, &[&'t str]) -> Result<(), CsvError>,
+    ) -> Result<(), CsvError> {
+        let mut fields = Vec::with_capacity(self.header.len());
+        for (i, &(n, l)) in self.lines.iter().enumerate() {
+            split_fields(l, &mut fields);
+            each(i, n, &fields)?;
+        }
+        Ok(())
     }
 
     fn column(&self, name: &str) -> Option<usize> {
@@ -247,7 +249,7 @@ pub fn parse_items(file: &str, text: &str) -> Result<ItemTable, CsvError> {
         topics: Vec::with_capacity(t.lines.len()),
         topic_names: Vec::new(),
     };
-    for (line, f) in t.rows() {
+    t.rows(|_, line, f| {
         let a = t.number(line, f, ca)?;
         let b = t.number(line, f, cb)?;
         let c = cc.map(|c| t.number(line, f, c)).transpose()?.unwrap_or(0.0);
@@ -271,7 +273,8 @@ pub fn parse_items(file: &str, text: &str) -> Result<ItemTable, CsvError> {
             }
         };
         table.topics.push(idx);
-    }
+        Ok(())
+    })?;
     Ok(table)
 }
 
@@ -282,18 +285,28 @@ pub fn parse_thetas(file: &str, text: &str) -> Result<Vec<(String, f64)>, CsvErr
     t.no_rows()?;
     let ct = t.require("theta")?;
     let cs = t.column("simulee");
-    t.rows()
-        .enumerate()
-        .map(|(i, (line, f))| {
-            let id = cs.map_or_else(|| i.to_string(), |c| f[c].to_string());
-            Ok((id, t.number(line, f, ct)?))
-        })
-        .collect()
+    let mut out = Vec::with_capacity(t.lines.len());
+    t.rows(|i, line, f| {
+        let id = cs.map_or_else(|| i.to_string(), |c| f[c].to_string());
+        out.push((id, t.number(line, f, ct)?));
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// Parses a uniforms file: per row, the simulee id (or row number) and `u1…uL` in
 /// [0, 1], in position order. Every other column must be named `uK`, K = 1, 2, ….
 pub fn parse_uniforms(file: &str, text: &str) -> Result<Vec<(String, Vec<f64>)>, CsvError> {
+    parse_uniforms_first(file, text, usize::MAX)
+}
+
+/// [`parse_uniforms`], keeping only the first `keep` uniforms of each row (every one is
+/// still checked): a test of length L reads no more.
+pub fn parse_uniforms_first(
+    file: &str,
+    text: &str,
+    keep: usize,
+) -> Result<Vec<(String, Vec<f64>)>, CsvError> {
     let t = Table::parse(file, text)?;
     t.no_rows()?;
     let cs = t.column("simulee");
@@ -312,18 +325,21 @@ pub fn parse_uniforms(file: &str, text: &str) -> Result<Vec<(String, Vec<f64>)>,
         });
     }
     let mut out = Vec::with_capacity(t.lines.len());
-    for (i, (line, f)) in t.rows().enumerate() {
+    t.rows(|i, line, f| {
         let id = cs.map_or_else(|| i.to_string(), |c| f[c].to_string());
-        let mut us = Vec::with_capacity(ucols.len());
+        let mut us = Vec::with_capacity(ucols.len().min(keep));
         for &c in &ucols {
             let u = t.number(line, f, c)?;
             if !(0.0..=1.0).contains(&u) {
                 return Err(t.field_error(line, c, format!("{u} is not in [0, 1]")));
             }
-            us.push(u);
+            if us.len() < keep {
+                us.push(u);
+            }
         }
         out.push((id, us));
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 

@@ -175,8 +175,8 @@ fn check(bank: &SimBank, people: &Simulees, cfg: &SimConfig) -> Result<(), SimEr
     Ok(())
 }
 
-/// The most probabilities precomputed for the posterior updates (8 bytes each: 32 MB);
-/// a larger bank × grid computes them at each answer instead.
+/// The largest bank × grid whose response curves are kept for the posterior updates
+/// (at 8 bytes a value, at most 32 MB); a larger one computes them at each answer.
 const MAX_CURVE_POINTS: usize = 1 << 22;
 
 /// Simulees a worker takes at a time: small, so that a worker on a busy core does less
