@@ -84,7 +84,9 @@ pub use report::{
     TopicResult, VerdictResult,
 };
 pub use sim::calibration::{draw_calibration_items, simulate_adaptive, simulate_full_forms};
-pub use sim::csv::{CsvError, ItemTable, parse_items, parse_thetas, parse_uniforms, read_text};
+pub use sim::csv::{
+    CsvError, ItemTable, parse_items, parse_thetas, parse_uniforms, parse_uniforms_first, read_text,
+};
 pub use sim::sessions::{
     CalibrationBin, Figures, SessionsConfig, SessionsError, SessionsReport, simulate_sessions,
 };

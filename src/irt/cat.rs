@@ -15,6 +15,8 @@ pub struct Cat<'a> {
     start: f64,
     posterior: Posterior,
     available: Vec<bool>,
+    /// Items still available (the `true`s in `available`).
+    left: usize,
     given_per_topic: Vec<usize>,
     given: Vec<(usize, bool)>,
 }
@@ -38,6 +40,7 @@ impl<'a> Cat<'a> {
             start,
             posterior: Posterior::new(grid),
             available: vec![true; n],
+            left: n,
             given_per_topic: vec![0; topics],
             given: Vec::new(),
         }
@@ -62,7 +65,7 @@ impl<'a> Cat<'a> {
         if let Some(r) = self.stop.check(self.estimate(), self.given.len()) {
             return Some(r);
         }
-        (!self.available.iter().any(|&a| a)).then_some(StopReason::Exhausted)
+        (self.left == 0).then_some(StopReason::Exhausted)
     }
 
     /// The item to give next (index into the pool), or `None` when the test is over.
@@ -89,8 +92,14 @@ impl<'a> Cat<'a> {
 
     /// Records the answer to item `i`: updates the estimate, takes the item out of the pool.
     pub fn record(&mut self, i: usize, correct: bool) {
-        self.posterior.update(&self.pool.items[i], correct);
-        self.available[i] = false;
+        let item = &self.pool.items[i];
+        match self.pool.curves {
+            Some(curves) => self
+                .posterior
+                .update_with_curve(item, curves.row(i), correct),
+            None => self.posterior.update(item, correct),
+        }
+        self.take_out(i);
         let t = self.pool.topics.get(i).copied().unwrap_or(0);
         if let Some(c) = self.given_per_topic.get_mut(t) {
             *c += 1;
@@ -101,7 +110,13 @@ impl<'a> Cat<'a> {
     /// Takes item `i` out of the pool without an answer (e.g. the person skipped it and
     /// the caller scores skips elsewhere).
     pub fn withdraw(&mut self, i: usize) {
-        self.available[i] = false;
+        self.take_out(i);
+    }
+
+    fn take_out(&mut self, i: usize) {
+        if std::mem::replace(&mut self.available[i], false) {
+            self.left -= 1;
+        }
     }
 
     /// Items answered, in order, with their correctness.

@@ -10,6 +10,7 @@
 //! [`Posterior`] keeps the normalised weights, so one answer costs one pass over the grid.
 
 use super::model::{Item, log_likelihood};
+use std::sync::{Arc, OnceLock};
 
 /// An ability estimate with its standard error, both in logits.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -18,11 +19,14 @@ pub struct Estimate {
     pub se: f64,
 }
 
-/// Quadrature points with the log of the standard-normal prior at each.
+/// Quadrature points with the log of the standard-normal prior at each, and the prior's
+/// normalised weights and estimate (computed once, so a new [`Posterior`] costs a copy).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
-    points: Vec<f64>,
-    log_prior: Vec<f64>,
+    points: Arc<[f64]>,
+    log_prior: Arc<[f64]>,
+    prior_weights: Vec<f64>,
+    prior_estimate: Estimate,
 }
 
 impl Grid {
@@ -31,8 +35,18 @@ impl Grid {
         assert!(n >= 2 && lo.is_finite() && hi.is_finite() && lo < hi);
         let step = (hi - lo) / (n - 1) as f64;
         let points: Vec<f64> = (0..n).map(|k| lo + step * k as f64).collect();
-        let log_prior = points.iter().map(|t| -0.5 * t * t).collect();
-        Grid { points, log_prior }
+        let log_prior: Vec<f64> = points.iter().map(|t| -0.5 * t * t).collect();
+        let prior_estimate = eap(&points, &log_prior);
+        let max = log_prior.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let mut prior_weights: Vec<f64> = log_prior.iter().map(|l| (l - max).exp()).collect();
+        let sum: f64 = prior_weights.iter().sum();
+        prior_weights.iter_mut().for_each(|w| *w /= sum);
+        Grid {
+            points: points.into(),
+            log_prior: log_prior.into(),
+            prior_weights,
+            prior_estimate,
+        }
     }
 
     pub fn points(&self) -> &[f64] {
@@ -56,8 +70,9 @@ impl Default for Grid {
 pub struct Posterior {
     /// Posterior weight per grid point, summing to 1.
     weights: Vec<f64>,
-    points: Vec<f64>,
-    log_prior: Vec<f64>,
+    /// The grid's, shared.
+    points: Arc<[f64]>,
+    log_prior: Arc<[f64]>,
     responses: Vec<(Item, bool)>,
     estimate: Estimate,
 }
@@ -65,21 +80,12 @@ pub struct Posterior {
 impl Posterior {
     /// The prior alone: θ̂ = 0 (on a symmetric grid), SE ≈ 1.
     pub fn new(grid: &Grid) -> Posterior {
-        let estimate = eap(&grid.points, &grid.log_prior);
-        let max = grid
-            .log_prior
-            .iter()
-            .copied()
-            .fold(f64::NEG_INFINITY, f64::max);
-        let mut weights: Vec<f64> = grid.log_prior.iter().map(|l| (l - max).exp()).collect();
-        let sum: f64 = weights.iter().sum();
-        weights.iter_mut().for_each(|w| *w /= sum);
         Posterior {
-            weights,
+            weights: grid.prior_weights.clone(),
             points: grid.points.clone(),
             log_prior: grid.log_prior.clone(),
             responses: Vec::new(),
-            estimate,
+            estimate: grid.prior_estimate,
         }
     }
 
@@ -87,13 +93,34 @@ impl Posterior {
     pub fn update(&mut self, item: &Item, correct: bool) {
         self.responses.push((*item, correct));
         let (mut sw, mut swt, mut swtt) = (0.0, 0.0, 0.0);
-        for (w, &t) in self.weights.iter_mut().zip(&self.points) {
+        for (w, &t) in self.weights.iter_mut().zip(self.points.iter()) {
             let p = super::model::probability(t, item);
             *w *= if correct { p } else { 1.0 - p };
             sw += *w;
             swt += *w * t;
             swtt += *w * t * t;
         }
+        self.finish_update(sw, swt, swtt);
+    }
+
+    /// [`Posterior::update`] with P(θₖ) of `item` already computed at every grid point
+    /// (`curve`, one [`Curves::row`]): the same result, bit for bit, without the
+    /// exponentials. `curve` must come from the same grid and item.
+    pub fn update_with_curve(&mut self, item: &Item, curve: &[f64], correct: bool) {
+        assert_eq!(curve.len(), self.weights.len(), "a curve of another grid");
+        self.responses.push((*item, correct));
+        let (mut sw, mut swt, mut swtt) = (0.0, 0.0, 0.0);
+        for ((w, &t), &p) in self.weights.iter_mut().zip(self.points.iter()).zip(curve) {
+            *w *= if correct { p } else { 1.0 - p };
+            sw += *w;
+            swt += *w * t;
+            swtt += *w * t * t;
+        }
+        self.finish_update(sw, swt, swtt);
+    }
+
+    /// Renormalises after an update whose weight sums were `sw`, Σwθ and Σwθ².
+    fn finish_update(&mut self, sw: f64, swt: f64, swtt: f64) {
         if !(sw.is_normal() && sw > 1e-250) {
             self.rebuild();
             return;
@@ -109,9 +136,9 @@ impl Posterior {
 
     /// Recomputes the weights in log space from every stored response.
     fn rebuild(&mut self) {
-        let mut log_post = self.log_prior.clone();
+        let mut log_post = self.log_prior.to_vec();
         for (item, correct) in &self.responses {
-            for (lp, &t) in log_post.iter_mut().zip(&self.points) {
+            for (lp, &t) in log_post.iter_mut().zip(self.points.iter()) {
                 *lp += log_likelihood(t, item, *correct);
             }
         }
@@ -142,6 +169,49 @@ impl Posterior {
     /// The EAP estimate and posterior SD (kept up to date by [`Posterior::update`]).
     pub fn estimate(&self) -> Estimate {
         self.estimate
+    }
+}
+
+/// The response probability of each item at every point of one grid, computed the first
+/// time the item is answered and kept, so that each later answer's posterior update is
+/// multiplications only ([`Posterior::update_with_curve`]). Shared by threads; memory:
+/// 8 bytes × grid points per item answered at least once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curves {
+    points: Arc<[f64]>,
+    items: Vec<Item>,
+    rows: Vec<OnceLock<Box<[f64]>>>,
+}
+
+impl Curves {
+    /// The curves of `items` on `grid` (none computed yet).
+    pub fn new(grid: &Grid, items: &[Item]) -> Curves {
+        Curves {
+            points: grid.points.clone(),
+            items: items.to_vec(),
+            rows: (0..items.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// Item `i`'s probabilities P(θₖ) at the grid points, in grid order (computed by
+    /// [`probability`](super::model::probability), so the same doubles).
+    pub fn row(&self, i: usize) -> &[f64] {
+        self.rows[i].get_or_init(|| {
+            let item = &self.items[i];
+            self.points
+                .iter()
+                .map(|&t| super::model::probability(t, item))
+                .collect()
+        })
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
     }
 }
 

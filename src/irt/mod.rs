@@ -15,10 +15,10 @@ pub mod select;
 pub mod stop;
 
 pub use cat::Cat;
-pub use estimate::{Estimate, Grid, Posterior, eap, eap_of, mle};
+pub use estimate::{Curves, Estimate, Grid, Posterior, eap, eap_of, mle};
 pub use model::{Item, ItemError, information, log_likelihood, logistic, probability};
 pub use params::{difficulty_b, guessing_c, item_of};
 pub use select::{
-    Method, Pool, Selector, behind_topic, order_by_discrimination, top_by_information,
+    Index, Method, Pool, Selector, behind_topic, order_by_discrimination, top_by_information,
 };
 pub use stop::{StopReason, StopRule, inside_one_band};

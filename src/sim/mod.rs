@@ -12,7 +12,7 @@ pub mod calibration;
 pub mod csv;
 pub mod sessions;
 
-use crate::irt::{Cat, Estimate, Grid, Item, Pool, Selector, StopRule, probability};
+use crate::irt::{Cat, Curves, Estimate, Grid, Index, Item, Pool, Selector, StopRule, probability};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
@@ -175,23 +175,19 @@ fn check(bank: &SimBank, people: &Simulees, cfg: &SimConfig) -> Result<(), SimEr
     Ok(())
 }
 
+/// The largest bank × grid whose response curves are kept for the posterior updates
+/// (at 8 bytes a value, at most 32 MB); a larger one computes them at each answer.
+const MAX_CURVE_POINTS: usize = 1 << 22;
+
+/// Simulees a worker takes at a time: small, so that a worker on a busy core does less
+/// of the run instead of holding up its end (the results do not depend on who ran what).
+const CHUNK: usize = 8;
+
 /// Runs one simulee's test.
-fn run_one(
-    bank: &SimBank,
-    by_a: &[usize],
-    cfg: &SimConfig,
-    i: usize,
-    theta: f64,
-    uniforms: Option<&[f64]>,
-) -> Outcome {
+fn run_one(pool: Pool, cfg: &SimConfig, i: usize, theta: f64, uniforms: Option<&[f64]>) -> Outcome {
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     rng.set_stream(i as u64 + 1);
-    let pool = Pool {
-        items: &bank.items,
-        topics: &bank.topics,
-        n_topics: bank.n_topics,
-        by_a,
-    };
+    let items = pool.items;
     let never = StopRule {
         se_target: None,
         max_items: cfg.max_items,
@@ -212,7 +208,7 @@ fn run_one(
             Some(us) => us[k],
             None => rng.random::<f64>(),
         };
-        cat.record(j, probability(theta, &bank.items[j]) >= u);
+        cat.record(j, probability(theta, &items[j]) >= u);
         out.items.push(j);
         let n = k + 1;
         let est = cat.estimate();
@@ -263,32 +259,50 @@ pub fn simulate(
     let n = people.thetas.len();
     let threads = cfg.threads.clamp(1, n);
     let done = AtomicUsize::new(0);
-    let chunk = n.div_ceil(threads);
-    let mut outcomes: Vec<Outcome> = Vec::with_capacity(n);
-    let by_a = crate::irt::order_by_discrimination(&bank.items);
-    let by_a = by_a.as_slice();
+    let next = AtomicUsize::new(0);
+    let index = Index::new(&bank.items);
+    let curves = (bank.items.len().saturating_mul(cfg.grid.points().len()) <= MAX_CURVE_POINTS)
+        .then(|| Curves::new(&cfg.grid, &bank.items));
+    let pool = Pool {
+        items: &bank.items,
+        topics: &bank.topics,
+        n_topics: bank.n_topics,
+        by_a: &[],
+        index: Some(&index),
+        curves: curves.as_ref(),
+    };
+    let work = || {
+        let mut mine: Vec<(usize, Outcome)> = Vec::new();
+        loop {
+            let lo = next.fetch_add(CHUNK, Ordering::Relaxed);
+            if lo >= n {
+                return mine;
+            }
+            for i in lo..(lo + CHUNK).min(n) {
+                let us = people.uniforms.as_ref().map(|u| u[i].as_slice());
+                mine.push((i, run_one(pool, cfg, i, people.thetas[i], us)));
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+            }
+        }
+    };
+    let mut slots: Vec<Option<Outcome>> = vec![None; n];
     std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let (lo, hi) = (t * chunk, ((t + 1) * chunk).min(n));
-                let done = &done;
-                s.spawn(move || {
-                    (lo..hi)
-                        .map(|i| {
-                            let us = people.uniforms.as_ref().map(|u| u[i].as_slice());
-                            let o = run_one(bank, by_a, cfg, i, people.thetas[i], us);
-                            progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                            o
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for h in handles {
+        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let own = work();
+        for (i, o) in own {
+            slots[i] = Some(o);
+        }
+        for h in helpers {
             // A worker only panics on a bug; re-raise it rather than hide it.
-            outcomes.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            for (i, o) in h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)) {
+                slots[i] = Some(o);
+            }
         }
     });
+    let outcomes: Vec<Outcome> = slots
+        .into_iter()
+        .map(|o| o.expect("every simulee is run once"))
+        .collect();
     let truth = &people.thetas;
     let at_length = cfg
         .report_at
@@ -343,4 +357,68 @@ pub fn simulate(
         mean_length: outcomes.iter().map(|o| o.items.len()).sum::<usize>() as f64 / n as f64,
         max_exposure: exposure.iter().copied().max().unwrap_or(0) as f64 / n as f64,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::irt::Method;
+
+    /// Work is handed out in chunks to whichever thread asks first; each simulee's answers
+    /// and random choices come from its own stream, so the figures are the same whatever
+    /// the number of threads (and a simulee count that is no multiple of the chunk).
+    #[test]
+    fn figures_do_not_depend_on_the_number_of_threads() {
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let items: Vec<Item> = (0..90)
+            .map(|i| {
+                let a = if i % 3 == 0 {
+                    1.0
+                } else {
+                    rng.random_range(0.5..2.5)
+                };
+                Item::new(a, rng.random_range(-2.0..2.0), [0.0, 0.25][i % 2], 1.0).unwrap()
+            })
+            .collect();
+        let bank = SimBank {
+            topics: (0..items.len()).map(|i| i % 4).collect(),
+            n_topics: 4,
+            items,
+        };
+        let people = Simulees {
+            thetas: draw_thetas(61, 3),
+            uniforms: None,
+        };
+        for (method, top_k, balance) in [
+            (Method::MaxInfo, 1, false),
+            (Method::MaxInfo, 4, true),
+            (Method::Random, 1, true),
+        ] {
+            let run = |threads| {
+                let cfg = SimConfig {
+                    selector: Selector {
+                        method,
+                        top_k,
+                        balance,
+                    },
+                    max_items: 15,
+                    se_target: Some(0.45),
+                    report_at: vec![5, 15],
+                    seed: 9,
+                    start: 0.0,
+                    grid: Grid::default(),
+                    threads,
+                };
+                simulate(&bank, &people, &cfg, &|_| {}).unwrap()
+            };
+            let one = run(1);
+            for threads in [2, 3, 8] {
+                assert_eq!(
+                    run(threads),
+                    one,
+                    "{method:?} top {top_k}, {threads} threads"
+                );
+            }
+        }
+    }
 }

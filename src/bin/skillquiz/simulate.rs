@@ -206,7 +206,7 @@ fn simulees(args: &SimulateArgs) -> Result<Simulees, Failure> {
         Some(path) => {
             let name = path.display().to_string();
             let text = skillquiz::read_text(path).map_err(input)?;
-            let rows = skillquiz::parse_uniforms(&name, &text).map_err(input)?;
+            let rows = skillquiz::parse_uniforms_first(&name, &text, args.length).map_err(input)?;
             if rows.len() < thetas.len() {
                 return Err(input(format!(
                     "{name}: {} rows of uniforms for {} simulees",
