@@ -202,7 +202,13 @@ fn prompt_key(q: &Question) -> String {
         // of anything else one space, none at the ends.
         let mut key = Vec::with_capacity(q.prompt.len() + code.len() + 1);
         let mut gap = false;
-        for &b in q.prompt.as_bytes().iter().chain(b" ").chain(code.as_bytes()) {
+        for &b in q
+            .prompt
+            .as_bytes()
+            .iter()
+            .chain(b" ")
+            .chain(code.as_bytes())
+        {
             if b.is_ascii_alphanumeric() {
                 if gap && !key.is_empty() {
                     key.push(b' ');
