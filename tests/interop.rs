@@ -384,7 +384,7 @@ fn built_in_banks_round_trip_through_both_formats() {
             let mut b = CatalogBuilder::roadmap_only();
             b.add_source(Source {
                 name: "back.ron".into(),
-                text,
+                text: text.into(),
                 builtin: false,
             });
             b.build()
@@ -578,7 +578,7 @@ fn marks_moodle_has_no_grade_for_are_reported_not_rounded() {
     let mut b = CatalogBuilder::roadmap_only();
     b.add_source(Source {
         name: "w.ron".into(),
-        text,
+        text: text.into(),
         builtin: false,
     });
     let cat = b.build().unwrap();
@@ -771,7 +771,7 @@ proptest! {
         };
         let text = skillquiz::bank_to_ron(&bank, "").unwrap();
         let mut b = CatalogBuilder::roadmap_only();
-        b.add_source(Source { name: "pt.ron".into(), text, builtin: false });
+        b.add_source(Source { name: "pt.ron".into(), text: text.into(), builtin: false });
         // The generator makes only valid banks.
         let cat = b
             .build()

@@ -19,7 +19,7 @@ fn load(text: &str) -> Result<Catalog, skillquiz::BankErrors> {
     let mut b = CatalogBuilder::roadmap_only();
     b.add_source(Source {
         name: "mangled.ron".into(),
-        text: text.into(),
+        text: text.to_string().into(),
         builtin: false,
     });
     b.build()

@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let source = Source {
         name: "fuzz.ron".into(),
-        text: text.to_string(),
+        text: text.to_string().into(),
         builtin: false,
     };
     let lines = text.split('\n').count();

@@ -1171,7 +1171,7 @@ mod snapshot_tests {
         let mut b = CatalogBuilder::roadmap_only();
         b.add_source(Source {
             name: "one_line.ron".into(),
-            text: text.clone(),
+            text: text.clone().into(),
             builtin: false,
         });
         super::super::source::COLUMN_BYTES.with(|c| c.set(0));

@@ -53,15 +53,16 @@ pub const BUILTIN_SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/bu
 #[derive(Debug, Clone)]
 pub struct Source {
     pub name: String,
-    pub text: String,
+    /// Borrowed for a built-in file (its text is in the binary), owned for one read.
+    pub text: std::borrow::Cow<'static, str>,
     pub builtin: bool,
 }
 
 impl Source {
-    pub fn builtin(file: &str, text: &str) -> Self {
+    pub fn builtin(file: &str, text: &'static str) -> Self {
         Source {
             name: format!("question_banks/{file} (built in)"),
-            text: text.to_string(),
+            text: std::borrow::Cow::Borrowed(text),
             builtin: true,
         }
     }
@@ -93,7 +94,7 @@ impl Source {
         match String::from_utf8(bytes) {
             Ok(text) => Ok(Source {
                 name,
-                text,
+                text: text.into(),
                 builtin: false,
             }),
             Err(e) => {

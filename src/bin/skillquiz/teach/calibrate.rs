@@ -219,7 +219,7 @@ fn write(
             Some(text) => {
                 b.add_source(Source {
                     name: f.clone(),
-                    text: text.clone(),
+                    text: text.clone().into(),
                     builtin: false,
                 });
             }

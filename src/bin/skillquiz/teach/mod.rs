@@ -79,7 +79,7 @@ pub fn new(cmd: NewCommand) -> Result<ExitCode, Failure> {
     let mut b = CatalogBuilder::builtin();
     b.add_source(skillquiz::Source {
         name: args.file.display().to_string(),
-        text: text.clone(),
+        text: text.clone().into(),
         builtin: false,
     });
     b.build()?;
@@ -235,7 +235,7 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
         }
         b.add_source(Source {
             name: args.out.display().to_string(),
-            text: text.clone(),
+            text: text.clone().into(),
             builtin: false,
         });
         let Err(errs) = b.build() else {
