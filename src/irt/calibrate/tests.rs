@@ -31,11 +31,17 @@ fn lsat7_two_pl_matches_the_reference() {
     let data = lsat7();
     assert_eq!(data.patterns(), 32);
     assert_eq!(data.persons(), 1000.0);
-    let roles = [Role::Free { guess: 0.0 }; 5];
-    let fit = calibrate(&data, &roles, &tight(Model::TwoPl), |_, _| {}).unwrap();
-    assert!(fit.converged, "{fit:?}");
     let a = [0.9876, 1.0808, 1.7075, 0.7650, 0.7357];
     let d = [1.8559, 0.8080, 1.8052, 0.4860, 1.8545];
+    two_pl_matches(&data, &tight(Model::TwoPl), &a, &d, -2658.805);
+}
+
+/// Fits the 2PL to `data` with `cfg` and checks each slope, intercept and the
+/// log-likelihood to 1e-3, and that every item has standard errors.
+fn two_pl_matches(data: &Data, cfg: &EmConfig, a: &[f64], d: &[f64], log_likelihood: f64) {
+    let roles = vec![Role::Free { guess: 0.0 }; a.len()];
+    let fit = calibrate(data, &roles, cfg, |_, _| {}).unwrap();
+    assert!(fit.converged, "{fit:?}");
     for (j, it) in fit.items.iter().enumerate() {
         assert!((it.a - a[j]).abs() < 1e-3, "a{j} = {}", it.a);
         assert!(
@@ -46,7 +52,7 @@ fn lsat7_two_pl_matches_the_reference() {
         assert!(it.se.is_some());
     }
     assert!(
-        (fit.log_likelihood - -2658.805).abs() < 1e-3,
+        (fit.log_likelihood - log_likelihood).abs() < 1e-3,
         "{}",
         fit.log_likelihood
     );
@@ -58,31 +64,14 @@ fn lsat7_two_pl_matches_the_reference() {
 /// prior pulls the largest slope (item 3, 1.71 by maximum likelihood) down to 1.57.
 #[test]
 fn lsat7_two_pl_with_the_a_prior_is_the_posterior_mode() {
-    let data = lsat7();
-    let roles = [Role::Free { guess: 0.0 }; 5];
     let cfg = EmConfig {
         a_prior: Some(0.5),
         ..tight(Model::TwoPl)
     };
-    let fit = calibrate(&data, &roles, &cfg, |_, _| {}).unwrap();
-    assert!(fit.converged, "{fit:?}");
     let a = [0.98801, 1.05392, 1.56662, 0.78080, 0.74973];
     let d = [1.85741, 0.80180, 1.73087, 0.48822, 1.86161];
-    for (j, it) in fit.items.iter().enumerate() {
-        assert!((it.a - a[j]).abs() < 1e-3, "a{j} = {}", it.a);
-        assert!(
-            (it.intercept - d[j]).abs() < 1e-3,
-            "d{j} = {}",
-            it.intercept
-        );
-        assert!(it.se.is_some());
-    }
     // The log-likelihood (prior not included) is below the maximum likelihood's −2658.805.
-    assert!(
-        (fit.log_likelihood - -2658.942).abs() < 1e-3,
-        "{}",
-        fit.log_likelihood
-    );
+    two_pl_matches(&lsat7(), &cfg, &a, &d, -2658.942);
 }
 
 #[test]
