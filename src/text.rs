@@ -20,24 +20,12 @@ pub fn fold_text(s: &str) -> String {
         }
         return String::from_utf8(out).expect("ASCII is UTF-8");
     }
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        if word.is_ascii() {
-            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-        } else {
-            // `str::to_lowercase` knows the final sigma, which a char at a time does not.
-            out.push_str(&word.to_lowercase());
-        }
-    }
-    out
+    s.split_whitespace()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
-/// Characters that must never reach a terminal from a data file: control characters
-/// (escape sequences start with one) other than newline, tab and carriage return, and the
-/// bidirectional overrides that can make text read differently from what it is.
 /// The first character of `s` that [`is_unsafe_char`] refuses.
 pub fn first_unsafe_char(s: &str) -> Option<char> {
     // Printable ASCII and \t, \n, \r are safe: most texts are only these, checked a byte
@@ -49,6 +37,9 @@ pub fn first_unsafe_char(s: &str) -> Option<char> {
     s.chars().find(|&c| is_unsafe_char(c))
 }
 
+/// Characters that must never reach a terminal from a data file: control characters
+/// (escape sequences start with one) other than newline, tab and carriage return, and the
+/// bidirectional overrides that can make text read differently from what it is.
 pub fn is_unsafe_char(c: char) -> bool {
     (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
         || ('\u{202A}'..='\u{202E}').contains(&c)

@@ -197,30 +197,6 @@ pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
 /// Prompts compared after folding case, white space and punctuation, with the code.
 fn prompt_key(q: &Question) -> String {
     let code = q.code.as_deref().unwrap_or("");
-    if q.prompt.is_ascii() && code.is_ascii() {
-        // The same as below, a byte at a time: letters and digits lower-cased, every run
-        // of anything else one space, none at the ends.
-        let mut key = Vec::with_capacity(q.prompt.len() + code.len() + 1);
-        let mut gap = false;
-        for &b in q
-            .prompt
-            .as_bytes()
-            .iter()
-            .chain(b" ")
-            .chain(code.as_bytes())
-        {
-            if b.is_ascii_alphanumeric() {
-                if gap && !key.is_empty() {
-                    key.push(b' ');
-                }
-                gap = false;
-                key.push(b.to_ascii_lowercase());
-            } else {
-                gap = true;
-            }
-        }
-        return String::from_utf8(key).expect("ASCII is UTF-8");
-    }
     let text = format!("{} {}", q.prompt, code);
     fold_text(
         &text

@@ -99,12 +99,12 @@ impl CatalogBuilder {
     /// collection never holds an outline larger than its text.
     pub fn build(&self) -> Result<Catalog, BankErrors> {
         let read = self.read();
-        let parse_diags = read.diags.clone();
+        let read_diags = read.diags.len();
         // Each file's lines are indexed once; the roadmap is file 0.
         let files: Vec<&Source> = read.files.clone();
         let locators: Vec<Locator> = files.iter().map(|s| Locator::new(&s.text)).collect();
         let (mut cat, mut diags) = check(read, &locators, &[]);
-        let placed: std::collections::HashSet<&str> = diags[parse_diags.len()..]
+        let placed: std::collections::HashSet<&str> = diags[read_diags..]
             .iter()
             .map(|d| d.file.as_str())
             .collect();
@@ -143,9 +143,7 @@ impl CatalogBuilder {
         let mut from_snapshot = |src: &Source| -> Option<SnapshotValue> {
             let files = &mut snapshot.as_mut()?.files;
             let k = files.iter().position(|f| {
-                src.builtin
-                    && f.len == src.text.len()
-                    && src.name == format!("question_banks/{} (built in)", f.name)
+                src.builtin && f.len == src.text.len() && src.name == Source::builtin_name(&f.name)
             })?;
             let f = files.swap_remove(k);
             lights.insert(src.name.clone(), f.light);

@@ -59,9 +59,14 @@ pub struct Source {
 }
 
 impl Source {
+    /// The name shown for built-in file `file` (e.g. `maths.ron`).
+    pub fn builtin_name(file: &str) -> String {
+        format!("question_banks/{file} (built in)")
+    }
+
     pub fn builtin(file: &str, text: &'static str) -> Self {
         Source {
-            name: format!("question_banks/{file} (built in)"),
+            name: Self::builtin_name(file),
             text: std::borrow::Cow::Borrowed(text),
             builtin: true,
         }
@@ -211,13 +216,10 @@ impl<'a> Locator<'a> {
         } else {
             (start, 1)
         };
+        // `from` is a line start or a remembered offset, both character boundaries, so
+        // this fails only for an offset inside a character: column 1, nothing remembered.
         let Some(between) = self.text.get(from..offset) else {
-            // Not on a character boundary: count from the line's start, remember nothing.
-            let col = self
-                .text
-                .get(start..offset)
-                .map_or(1, |s| s.chars().count() + 1);
-            return (line, col);
+            return (line, 1);
         };
         #[cfg(test)]
         COLUMN_BYTES.with(|c| c.set(c.get() + between.len()));

@@ -321,7 +321,7 @@ pub(crate) fn write_json<T: serde::Serialize>(out: &mut impl Write, value: &T) -
 
 /// The text of a bank file a diagnostic names, as loaded (read at most once per file).
 fn source_text(file: &str) -> Option<String> {
-    let builtin = |name: &str| format!("question_banks/{name} (built in)");
+    let builtin = skillquiz::Source::builtin_name;
     let text = if file == builtin(BUILTIN_ROADMAP.0) {
         BUILTIN_ROADMAP.1.to_string()
     } else if let Some((_, t)) = BUILTIN_BANKS.iter().find(|(n, _)| builtin(n) == file) {
