@@ -229,6 +229,15 @@ fn write_question(ex: &mut Exported, q: &Question) {
             format!("{{#{answer}:{t}{gfb}}}")
         }
         Kind::ShortText { display, .. } => {
+            // Moodle's importer reads an answer block of `=` answers holding `->` as a
+            // matching question, and GIFT has no escape for `-` or `>`.
+            if display.iter().any(|a| a.contains("->")) {
+                ex.skipped.push((
+                    q.id.clone(),
+                    "an accepted answer contains `->`, which Moodle's GIFT importer reads as a matching question (use Moodle XML)".into(),
+                ));
+                return;
+            }
             let mut s = String::from("{\n");
             for a in display {
                 // Moodle reads `*` as a wildcard; `\*` is a literal star.
