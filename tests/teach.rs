@@ -1044,3 +1044,76 @@ fn validate_finds_the_cues_a_guesser_exploits_and_unmarked_related_questions() {
         .to_string();
     assert!(message.contains("3 of this bank's 11"), "{message}");
 }
+
+/// A GIFT file of `n` distinct questions from `first` on, each with a prompt of about
+/// `words` words.
+fn long_gift(first: usize, n: usize, words: usize) -> String {
+    let mut out = String::from("$CATEGORY: $course$/top/Big\n\n");
+    for i in first..first + n {
+        let prompt: Vec<String> = (0..words).map(|j| format!("w{i}x{j}")).collect();
+        out.push_str(&format!(
+            "::Q{i}::Which holds for {}?{{=right ~wrong}}\n\n",
+            prompt.join(" ")
+        ));
+    }
+    out
+}
+
+#[test]
+fn an_import_over_the_size_of_a_bank_file_is_written_in_parts_that_load_together() {
+    let dir = tempfile::tempdir().unwrap();
+    // 2,400 questions of about 3.7 KB each: about 9 MB of RON, over the 8 MiB of a bank
+    // file, from two GIFT files each under it.
+    std::fs::write(dir.path().join("a.gift"), long_gift(0, 1200, 400)).unwrap();
+    std::fs::write(dir.path().join("b.gift"), long_gift(1200, 1200, 400)).unwrap();
+    let import = || {
+        let mut c = sq(dir.path());
+        c.args([
+            "import", "gift", "a.gift", "b.gift", "--area", "bigx", "--step", "2", "--out",
+            "big.ron", "--json",
+        ]);
+        c
+    };
+    let out = import().assert().success().get_output().stdout.clone();
+    let v = json(&out);
+    assert_eq!(v["files"], serde_json::json!(["big-1.ron", "big-2.ron"]));
+    assert_eq!(v["imported_total"], 2400);
+    assert!(!dir.path().join("big.ron").exists());
+    let parts: Vec<PathBuf> = ["big-1.ron", "big-2.ron"]
+        .iter()
+        .map(|f| dir.path().join(f))
+        .collect();
+    let banks: Vec<skillquiz::raw::RawBank> = parts.iter().map(|p| read_bank(p)).collect();
+    for p in &parts {
+        let len = std::fs::metadata(p).unwrap().len();
+        assert!(
+            len <= skillquiz::MAX_FILE_BYTES,
+            "{} is {len} bytes",
+            p.display()
+        );
+    }
+    // The area and the new topic are in the first part only, the questions split evenly.
+    assert_eq!(banks[0].areas.len(), 1);
+    assert!(!banks[0].topics.is_empty() && banks[1].topics.is_empty());
+    assert!(banks[1].areas.is_empty());
+    assert_eq!(
+        (banks[0].questions.len(), banks[1].questions.len()),
+        (1200, 1200)
+    );
+    assert_eq!(banks[0].name, "big (part 1 of 2)");
+    // Together they load, and strictly.
+    sq(dir.path())
+        .args(["validate", "big-1.ron", "big-2.ron"])
+        .assert()
+        .success();
+    // Run again, without --force: the first part that exists is named, and nothing is
+    // written over it.
+    let before = std::fs::read(&parts[1]).unwrap();
+    std::fs::write(&parts[0], "kept").unwrap();
+    import()
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("big-1.ron already exists"));
+    assert_eq!(std::fs::read(&parts[0]).unwrap(), b"kept");
+    assert_eq!(std::fs::read(&parts[1]).unwrap(), before);
+}

@@ -227,19 +227,21 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
     // line it was read from (and skipped with --skip-invalid), never at the unwritten bank.
     let mut unplaced: Vec<String> = Vec::new();
     // Each round that goes on has dropped a question, so this ends.
-    let text = loop {
-        let text = bank_text(&args, &cat, &imported, &sources, format, &opts)?;
+    let parts = loop {
+        let parts = bank_parts(&args, &cat, &imported, &sources, format, &opts)?;
         let mut b = CatalogBuilder::builtin();
         for p in &args.bank.banks {
             b.add_path(p);
         }
-        b.add_source(Source {
-            name: args.out.display().to_string(),
-            text: text.clone().into(),
-            builtin: false,
-        });
+        for part in &parts {
+            b.add_source(Source {
+                name: part.path.display().to_string(),
+                text: part.text.clone().into(),
+                builtin: false,
+            });
+        }
         let Err(errs) = b.build() else {
-            break text;
+            break parts;
         };
         let mut rejected = false;
         unplaced.clear();
@@ -264,7 +266,7 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
         }
         imported.drop_unused_topics();
         if !args.skip_invalid || !rejected || !unplaced.is_empty() {
-            break text;
+            break parts;
         }
     };
     let errors = imported.errors().count();
@@ -290,20 +292,15 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
         ))
     } else if imported.questions.is_empty() {
         Some("no question could be imported; nothing was written".into())
-    } else if text.len() as u64 > skillquiz::MAX_FILE_BYTES {
-        // A bank file over the limit would not load afterwards.
-        Some(format!(
-            "the bank would be {} bytes, more than the {}-byte limit of a bank file; nothing was written (import the files in smaller parts)",
-            text.len(),
-            skillquiz::MAX_FILE_BYTES
-        ))
     } else {
         None
     };
+    let files: Vec<String> = parts.iter().map(|p| p.path.display().to_string()).collect();
     let skipped_invalid = if args.skip_invalid { errors } else { 0 };
     let summary = |written: bool| {
         serde_json::json!({
             "out": args.out.display().to_string(),
+            "files": files,
             "written": written,
             "imported": imported.imported(),
             "imported_total": imported.questions.len(),
@@ -319,7 +316,21 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
         }
         return Err(Failure::Usage(why));
     }
-    write_new(&args.out, text.as_bytes(), args.force)?;
+    // Every part is new (or --force): a clash is found before anything is written.
+    if !args.force
+        && let Some(p) = parts.iter().find(|p| p.path.exists())
+    {
+        if args.json {
+            crate::write_json(&mut io::stdout().lock(), &summary(false))?;
+        }
+        return Err(Failure::Usage(format!(
+            "{} already exists; nothing was written (use --force to replace it)",
+            p.path.display()
+        )));
+    }
+    for p in &parts {
+        write_new(&p.path, p.text.as_bytes(), args.force)?;
+    }
     let mut out = io::stdout().lock();
     if args.json {
         crate::write_json(&mut out, &summary(true))?;
@@ -327,21 +338,29 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
         write!(
             out,
             "{}",
-            render::import_summary(&imported, &args.out.display().to_string(), skipped_invalid)
+            render::import_summary(&imported, &files, skipped_invalid)
         )?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The imported questions as a RON bank file.
-fn bank_text(
+/// One bank file the import writes.
+struct Part {
+    path: PathBuf,
+    text: String,
+}
+
+/// The imported questions as RON bank files: one file, `--out`, when it fits under the
+/// size limit of a bank file; otherwise as few parts as fit, `STEM-1.ron`, `STEM-2.ron`, …
+/// beside it, the area and new topics in the first (a bank may use the topics of another).
+fn bank_parts(
     args: &ImportGiftArgs,
     cat: &skillquiz::Catalog,
     imported: &GiftImport,
     sources: &[String],
     format: &str,
     opts: &GiftImportOptions,
-) -> Result<String, Failure> {
+) -> Result<Vec<Part>, Failure> {
     let name = args.name.clone().unwrap_or_else(|| {
         args.out
             .file_stem()
@@ -357,27 +376,105 @@ fn bank_text(
             self_rated: false,
         }]
     };
-    let bank = RawBank {
-        format_version: FORMAT_VERSION,
-        name,
-        version: "0.1.0".into(),
-        author: String::new(),
-        licence: String::new(),
-        description: format!("Imported from {}.", sources.join(", ")),
-        areas,
-        topics: imported.topics.clone(),
-        questions: imported.questions.clone(),
+    let stem = args
+        .out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| args.area.clone());
+    let path = |part: usize, of: usize| {
+        if of == 1 {
+            args.out.clone()
+        } else {
+            let width = of.to_string().len();
+            args.out
+                .with_file_name(format!("{stem}-{part:0width$}.ron"))
+        }
     };
-    let header = format!(
-        "Imported by `skillquiz import {format}` from {}.\n\
-         Every question got difficulty {:?}: adjust each one, add explanations where missing,\n\
-         then check the bank with `skillquiz validate {}`.",
-        sources.join(", "),
-        opts.difficulty,
-        args.out.display()
-    );
-    bank_to_ron(&bank, &header)
-        .map_err(|e| Failure::Usage(format!("cannot write the bank as RON: {e}")))
+    let render = |part: usize, of: usize, range: std::ops::Range<usize>| {
+        let (name, line) = if of == 1 {
+            (name.clone(), String::new())
+        } else {
+            (
+                format!("{name} (part {part} of {of})"),
+                format!(" (part {part} of {of})"),
+            )
+        };
+        let first = part == 1;
+        let bank = RawBank {
+            format_version: FORMAT_VERSION,
+            name,
+            version: "0.1.0".into(),
+            author: String::new(),
+            licence: String::new(),
+            description: format!("Imported from {}{line}.", sources.join(", ")),
+            areas: if first { areas.clone() } else { Vec::new() },
+            topics: if first {
+                imported.topics.clone()
+            } else {
+                Vec::new()
+            },
+            questions: imported.questions[range].to_vec(),
+        };
+        let header = format!(
+            "Imported by `skillquiz import {format}` from {}{line}.\n\
+             Every question got difficulty {:?}: adjust each one, add explanations where missing,\n\
+             then check the bank with `skillquiz validate {}`.",
+            sources.join(", "),
+            opts.difficulty,
+            (1..=of)
+                .map(|k| path(k, of).display().to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        bank_to_ron(&bank, &header)
+            .map_err(|e| Failure::Usage(format!("cannot write the bank as RON: {e}")))
+    };
+    let texts = split_under(imported.questions.len(), skillquiz::MAX_FILE_BYTES, render)?
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "a single imported question is more than the {}-byte limit of a bank file; nothing was written",
+                skillquiz::MAX_FILE_BYTES
+            ))
+        })?;
+    let of = texts.len();
+    Ok(texts
+        .into_iter()
+        .enumerate()
+        .map(|(k, text)| Part {
+            path: path(k + 1, of),
+            text,
+        })
+        .collect())
+}
+
+/// Cuts `n` items into as few consecutive parts as `render(part, of, range)` (parts
+/// numbered from 1) makes texts of at most `limit` bytes each; `None` when one item alone
+/// is over the limit. Parts hold equal counts (±1), so it tries a count of parts from the
+/// size of the whole and raises it by what the largest part overflows.
+fn split_under<E>(
+    n: usize,
+    limit: u64,
+    mut render: impl FnMut(usize, usize, std::ops::Range<usize>) -> Result<String, E>,
+) -> Result<Option<Vec<String>>, E> {
+    let mut of = 1usize;
+    loop {
+        let mut texts = Vec::with_capacity(of);
+        let mut largest = 0u64;
+        for k in 0..of {
+            let text = render(k + 1, of, k * n / of..(k + 1) * n / of)?;
+            largest = largest.max(text.len() as u64);
+            texts.push(text);
+        }
+        if largest <= limit {
+            return Ok(Some(texts));
+        }
+        if of >= n.max(1) {
+            return Ok(None);
+        }
+        // Aim 5% under the limit so that one more round is rare.
+        let need = (of as u64 * largest).div_ceil(limit - limit / 20);
+        of = (need as usize).clamp(of + 1, n);
+    }
 }
 
 pub fn export(cmd: ExportCommand) -> Result<ExitCode, Failure> {
@@ -562,4 +659,43 @@ pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode, Failure> {
         write!(out, "{}", render::analysis(&stdout_theme(), &a))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_under;
+
+    /// Texts of `sizes[i]` bytes per item plus a 10-byte header per part.
+    fn split(sizes: &[usize], limit: u64) -> (Option<Vec<usize>>, usize) {
+        let mut rounds = 0;
+        let texts = split_under::<()>(sizes.len(), limit, |_, _, r| {
+            rounds += 1;
+            Ok("x".repeat(10 + sizes[r].iter().sum::<usize>()))
+        })
+        .unwrap();
+        (texts.map(|t| t.iter().map(String::len).collect()), rounds)
+    }
+
+    #[test]
+    fn a_text_that_fits_is_one_part() {
+        assert_eq!(split(&[5; 10], 100), (Some(vec![60]), 1));
+        assert_eq!(split(&[], 100), (Some(vec![10]), 1));
+    }
+
+    #[test]
+    fn a_text_over_the_limit_is_cut_into_as_few_parts_as_fit() {
+        // 1,000 bytes of items under a limit of 100: at least 11 parts (90 bytes of items
+        // and a 10-byte header each); the count is found in two rounds, not one per count.
+        let (parts, rounds) = split(&[1; 1000], 100);
+        let parts = parts.unwrap();
+        assert!(parts.iter().all(|&n| n <= 100), "{parts:?}");
+        assert!((11..=13).contains(&parts.len()), "{}", parts.len());
+        assert_eq!(parts.iter().sum::<usize>(), 1000 + 10 * parts.len());
+        assert!(rounds <= 1 + 2 * 13, "{rounds} renders");
+    }
+
+    #[test]
+    fn an_item_over_the_limit_alone_is_refused() {
+        assert_eq!(split(&[10, 200, 10], 100).0, None);
+    }
 }

@@ -93,14 +93,27 @@ pub fn issue(t: &Theme, i: &GiftIssue) -> String {
     )
 }
 
-pub fn import_summary(im: &GiftImport, out: &str, skipped_invalid: usize) -> String {
+pub fn import_summary(im: &GiftImport, files: &[String], skipped_invalid: usize) -> String {
     let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "wrote {}: {} imported",
-        clean(out),
-        crate::render::count(im.questions.len(), "question", "questions")
-    );
+    let out = files.join(" ");
+    if files.len() > 1 {
+        let _ = writeln!(
+            o,
+            "wrote {} files, {} to {} (a bank file holds at most {} bytes): {} imported",
+            files.len(),
+            clean(&files[0]),
+            clean(&files[files.len() - 1]),
+            skillquiz::MAX_FILE_BYTES,
+            crate::render::count(im.questions.len(), "question", "questions")
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "wrote {}: {} imported",
+            clean(&out),
+            crate::render::count(im.questions.len(), "question", "questions")
+        );
+    }
     for (k, n) in &im.imported() {
         let _ = writeln!(o, "  imported {:<20} {n:>5}", k);
     }
@@ -111,17 +124,26 @@ pub fn import_summary(im: &GiftImport, out: &str, skipped_invalid: usize) -> Str
         let _ = writeln!(o, "  skipped  {:<20} {skipped_invalid:>5}", "malformed");
     }
     if !im.topics.is_empty() {
-        let ids: Vec<String> = im
+        // A long list is cut: `--json` has every one.
+        const SHOWN: usize = 10;
+        let mut ids: Vec<String> = im
             .topics
             .iter()
+            .take(SHOWN)
             .map(|t| format!("{} (step {})", t.id, t.step))
             .collect();
+        if im.topics.len() > SHOWN {
+            ids.push(format!(
+                "and {} more (--json lists them)",
+                im.topics.len() - SHOWN
+            ));
+        }
         let _ = writeln!(o, "  new topics: {}", clean(&ids.join(", ")));
     }
     let _ = writeln!(
         o,
         "Next: set each question's difficulty, then run: skillquiz validate {}",
-        clean(out)
+        clean(&out)
     );
     o
 }
@@ -360,4 +382,39 @@ pub fn analysis(t: &Theme, a: &ItemAnalysis) -> String {
         ))
     );
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::import_summary;
+    use skillquiz::raw::RawTopic;
+
+    #[test]
+    fn a_long_list_of_new_topics_is_cut_to_ten() {
+        let im = skillquiz::GiftImport {
+            topics: (0..25)
+                .map(|i| RawTopic {
+                    id: format!("nlp.t{i}"),
+                    title: format!("T{i}"),
+                    step: 2,
+                    resources: Vec::new(),
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let text = import_summary(&im, &["a-1.ron".into(), "a-2.ron".into()], 0);
+        assert!(
+            text.contains("nlp.t9 (step 2), and 15 more (--json lists them)"),
+            "{text}"
+        );
+        assert!(!text.contains("nlp.t10 "), "{text}");
+        assert!(
+            text.starts_with("wrote 2 files, a-1.ron to a-2.ron"),
+            "{text}"
+        );
+        assert!(
+            text.contains("skillquiz validate a-1.ron a-2.ron"),
+            "{text}"
+        );
+    }
 }
