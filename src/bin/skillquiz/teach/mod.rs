@@ -60,14 +60,18 @@ pub struct StatsArgs {
 pub(crate) fn write_new(path: &Path, contents: &[u8], force: bool) -> Result<(), Failure> {
     write_atomic(path, contents, force).map_err(|e| {
         if e.kind() == io::ErrorKind::AlreadyExists {
-            Failure::Usage(format!(
-                "{} already exists; nothing was written (use --force to replace it)",
-                path.display()
-            ))
+            already_exists(path)
         } else {
             Failure::Usage(format!("cannot write {}: {e}", path.display()))
         }
     })
+}
+
+fn already_exists(path: &Path) -> Failure {
+    Failure::Usage(format!(
+        "{} already exists; nothing was written (use --force to replace it)",
+        path.display()
+    ))
 }
 
 pub fn new(cmd: NewCommand) -> Result<ExitCode, Failure> {
@@ -323,10 +327,7 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
         if args.json {
             crate::write_json(&mut io::stdout().lock(), &summary(false))?;
         }
-        return Err(Failure::Usage(format!(
-            "{} already exists; nothing was written (use --force to replace it)",
-            p.path.display()
-        )));
+        return Err(already_exists(&p.path));
     }
     for p in &parts {
         write_new(&p.path, p.text.as_bytes(), args.force)?;
@@ -361,12 +362,12 @@ fn bank_parts(
     format: &str,
     opts: &GiftImportOptions,
 ) -> Result<Vec<Part>, Failure> {
-    let name = args.name.clone().unwrap_or_else(|| {
-        args.out
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| args.area.clone())
-    });
+    let stem = args
+        .out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| args.area.clone());
+    let name = args.name.clone().unwrap_or_else(|| stem.clone());
     let areas = if cat.area(&args.area).is_some() {
         Vec::new()
     } else {
@@ -376,11 +377,6 @@ fn bank_parts(
             self_rated: false,
         }]
     };
-    let stem = args
-        .out
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| args.area.clone());
     let path = |part: usize, of: usize| {
         if of == 1 {
             args.out.clone()

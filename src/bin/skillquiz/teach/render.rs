@@ -96,24 +96,21 @@ pub fn issue(t: &Theme, i: &GiftIssue) -> String {
 pub fn import_summary(im: &GiftImport, files: &[String], skipped_invalid: usize) -> String {
     let mut o = String::new();
     let out = files.join(" ");
-    if files.len() > 1 {
-        let _ = writeln!(
-            o,
-            "wrote {} files, {} to {} (a bank file holds at most {} bytes): {} imported",
+    let written = match files {
+        [first, .., last] => format!(
+            "{} files, {} to {} (a bank file holds at most {} bytes)",
             files.len(),
-            clean(&files[0]),
-            clean(&files[files.len() - 1]),
-            skillquiz::MAX_FILE_BYTES,
-            crate::render::count(im.questions.len(), "question", "questions")
-        );
-    } else {
-        let _ = writeln!(
-            o,
-            "wrote {}: {} imported",
-            clean(&out),
-            crate::render::count(im.questions.len(), "question", "questions")
-        );
-    }
+            clean(first),
+            clean(last),
+            skillquiz::MAX_FILE_BYTES
+        ),
+        _ => clean(&out),
+    };
+    let _ = writeln!(
+        o,
+        "wrote {written}: {} imported",
+        crate::render::count(im.questions.len(), "question", "questions")
+    );
     for (k, n) in &im.imported() {
         let _ = writeln!(o, "  imported {:<20} {n:>5}", k);
     }
