@@ -26,6 +26,11 @@ pub fn fold_text(s: &str) -> String {
         .join(" ")
 }
 
+/// Letters shown before choices: A, B, C, ...
+pub fn letter(position: usize) -> char {
+    (b'A' + (position as u8 % 26)) as char
+}
+
 /// The first character of `s` that [`is_unsafe_char`] refuses.
 pub fn first_unsafe_char(s: &str) -> Option<char> {
     // Printable ASCII and \t, \n, \r are safe: most texts are only these, checked a byte

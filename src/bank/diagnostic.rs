@@ -193,7 +193,7 @@ pub enum Problem {
     },
     #[error(
         "{count} of {total} fixed-order questions are keyed at position {}",
-        crate::quiz::letter(*position)
+        crate::text::letter(*position)
     )]
     FixedOrderKeys {
         position: usize,

@@ -1,16 +1,29 @@
 //! Loading is validation: sources become a [`Catalog`] or the full list of what is wrong.
 
+use super::builtin::{BUILTIN_CATALOG, BUILTIN_SNAPSHOT};
 use super::diagnostic::{BankErrors, Diagnostic, Problem, Severity};
 use super::model::*;
 use super::outline::{Node, outline, outline_light};
 use super::raw::{self, FORMAT_VERSION, RawBank, RawKind, RawResource, RawRoadmap};
-use super::snapshot::{Snapshot, SnapshotValue};
-use super::source::{
-    BUILTIN_BANKS, BUILTIN_ROADMAP, BUILTIN_SNAPSHOT, Locator, MAX_NESTING, Source, ron_files,
-};
+use super::snapshot::{Snapshot, SnapshotValue, decode_catalog};
+use super::source::{BUILTIN_BANKS, BUILTIN_ROADMAP, Locator, MAX_NESTING, Source, ron_files};
 use crate::text::fold_text;
 use std::collections::HashMap;
 use std::path::Path;
+
+/// How built-in files are read (see `super::snapshot`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum FromBuild {
+    /// The catalog checked at build time when only the built-in files are loaded, else
+    /// each built-in file as the build parsed it.
+    #[default]
+    Catalog,
+    /// Each built-in file as the build parsed it, checked now.
+    #[cfg_attr(not(test), allow(dead_code, reason = "only tests ask for it"))]
+    Parsed,
+    /// Each built-in file from its text.
+    Nothing,
+}
 
 /// Collects the roadmap and banks to load, then checks them all together.
 ///
@@ -22,9 +35,9 @@ pub struct CatalogBuilder {
     roadmaps: Vec<Source>,
     banks: Vec<Source>,
     unreadable: Vec<Diagnostic>,
-    /// Read built-in files from their text instead of the build's snapshot (only to test
-    /// that both read the same).
-    ignore_snapshot: bool,
+    /// What of the build's snapshots to use (other than all of them only to test that
+    /// each way reads the same).
+    from_build: FromBuild,
 }
 
 impl CatalogBuilder {
@@ -44,7 +57,7 @@ impl CatalogBuilder {
             roadmaps: vec![Source::builtin(BUILTIN_ROADMAP.0, BUILTIN_ROADMAP.1)],
             banks: Vec::new(),
             unreadable: Vec::new(),
-            ignore_snapshot: false,
+            from_build: FromBuild::Catalog,
         }
     }
 
@@ -98,6 +111,9 @@ impl CatalogBuilder {
     /// outline, so that each diagnostic points where it did before, while a valid
     /// collection never holds an outline larger than its text.
     pub fn build(&self) -> Result<Catalog, BankErrors> {
+        if let Some(cat) = self.checked_at_build() {
+            return Ok(cat);
+        }
         let read = self.read();
         let read_diags = read.diags.len();
         // Each file's lines are indexed once; the roadmap is file 0.
@@ -128,6 +144,29 @@ impl CatalogBuilder {
         Ok(cat)
     }
 
+    /// The catalog the build checked, when this builder holds just the shipped files.
+    fn checked_at_build(&self) -> Option<Catalog> {
+        let shipped = |s: &Source, (_, text): &(&str, &'static str)| {
+            s.builtin && std::ptr::eq(s.text.as_ref(), *text)
+        };
+        let only_shipped = self.from_build == FromBuild::Catalog
+            && self.unreadable.is_empty()
+            && self.roadmaps.len() == 1
+            && shipped(&self.roadmaps[0], &BUILTIN_ROADMAP)
+            && self.banks.len() == BUILTIN_BANKS.len()
+            && self
+                .banks
+                .iter()
+                .zip(BUILTIN_BANKS)
+                .all(|(s, b)| shipped(s, b));
+        if !only_shipped {
+            return None;
+        }
+        let mut cat = decode_catalog(BUILTIN_CATALOG)?;
+        cat.reindex();
+        Some(cat)
+    }
+
     /// Parses the roadmap and banks (built-in ones from the build's snapshot), with the
     /// diagnostics of reading them and each file's light outline.
     fn read(&self) -> Read<'_> {
@@ -135,7 +174,7 @@ impl CatalogBuilder {
             seen_ids: HashMap::new(),
             diags: self.unreadable.clone(),
         };
-        let mut snapshot = (!self.ignore_snapshot
+        let mut snapshot = (self.from_build != FromBuild::Nothing
             && self.roadmaps.iter().chain(&self.banks).any(|s| s.builtin))
         .then(|| rmp_serde::from_slice::<Snapshot<'static>>(BUILTIN_SNAPSHOT).ok())
         .flatten();
@@ -1124,9 +1163,9 @@ fn weights_problem(weights: &[f64], answers: &[usize], choices: usize) -> Option
 mod snapshot_tests {
     use super::*;
 
-    fn reads(ignore_snapshot: bool, extra: &[&str]) -> Result<Catalog, BankErrors> {
+    fn reads(from_build: FromBuild, extra: &[&str]) -> Result<Catalog, BankErrors> {
         let mut b = CatalogBuilder::builtin();
-        b.ignore_snapshot = ignore_snapshot;
+        b.from_build = from_build;
         for p in extra {
             b.add_path(Path::new(env!("CARGO_MANIFEST_DIR")).join(p).as_path());
         }
@@ -1135,21 +1174,56 @@ mod snapshot_tests {
 
     /// What matters of a catalog, in a fixed order (its indexes are hash maps).
     fn shown(c: &Catalog) -> String {
+        let sorted = |m: &HashMap<String, usize>| {
+            let mut v: Vec<_> = m.iter().collect();
+            v.sort();
+            format!("{v:?}")
+        };
         format!(
-            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
-            c.steps, c.areas, c.topics, c.questions, c.banks, c.related
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}\n{}\n{}",
+            c.steps,
+            c.areas,
+            c.topics,
+            c.questions,
+            c.banks,
+            c.related,
+            sorted(&c.topic_index),
+            sorted(&c.area_index),
+            sorted(&c.question_index)
         )
     }
 
     #[test]
-    fn the_snapshot_reads_as_the_text() {
+    fn the_snapshots_read_as_the_text() {
         let snap: Snapshot = rmp_serde::from_slice(BUILTIN_SNAPSHOT).expect("it decodes");
         // Every shipped file is in it: none is read from its text at start.
         assert_eq!(snap.files.len(), BUILTIN_BANKS.len() + 1);
-        let (fast, slow) = (reads(false, &[]).unwrap(), reads(true, &[]).unwrap());
-        assert_eq!(shown(&fast), shown(&slow));
+        // The shipped files load, so the build kept their catalog, and starts from it.
+        let b = CatalogBuilder::builtin();
+        assert!(b.checked_at_build().is_some());
+        let text = shown(&reads(FromBuild::Nothing, &[]).unwrap());
+        assert_eq!(shown(&reads(FromBuild::Parsed, &[]).unwrap()), text);
+        assert_eq!(shown(&b.build().unwrap()), text);
         let build_rs = include_str!("../../build.rs");
         assert!(build_rs.contains(&format!("const MAX_NESTING: usize = {MAX_NESTING};")));
+    }
+
+    #[test]
+    fn the_checked_catalog_is_used_only_for_the_files_it_was_made_from() {
+        use super::super::snapshot::encode_catalog;
+        let cat = reads(FromBuild::Nothing, &[]).unwrap();
+        assert!(decode_catalog(&encode_catalog(&cat)).is_some());
+        // The build writes nothing when the shipped files do not load.
+        assert!(decode_catalog(&[]).is_none());
+        // A catalog made from other texts (a stale build) is not used.
+        let mut other = postcard::to_allocvec(&[("maths.ron", 1usize)]).unwrap();
+        other.extend(postcard::to_allocvec(&cat).unwrap());
+        assert!(decode_catalog(&other).is_none());
+        // Nor is it when another bank is loaded beside the shipped ones.
+        let mut b = CatalogBuilder::builtin();
+        b.add_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good"));
+        assert!(b.checked_at_build().is_none());
+        assert!(b.build().unwrap().questions.len() > cat.questions.len());
     }
 
     /// Columns were counted from the start of the line for every question, so a bank
@@ -1192,7 +1266,10 @@ mod snapshot_tests {
             "tests/fixtures/bad/duplicate_id.ron",
             "tests/fixtures/bad/many_errors.ron",
         ] {
-            let (fast, slow) = (reads(false, &[bad]), reads(true, &[bad]));
+            let (fast, slow) = (
+                reads(FromBuild::Catalog, &[bad]),
+                reads(FromBuild::Nothing, &[bad]),
+            );
             let (fast, slow) = (fast.unwrap_err(), slow.unwrap_err());
             assert!(!fast.diagnostics.is_empty());
             assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{bad}");

@@ -1,5 +1,6 @@
 //! Question banks and the roadmap: the RON format, loading (which is validation) and lints.
 
+mod builtin;
 pub mod cues;
 mod diagnostic;
 pub mod giveaway;

@@ -2,12 +2,16 @@
 //!
 //! Every type here is `#[non_exhaustive]`, so code outside the crate can read it but only
 //! [`super::CatalogBuilder`] can make one: a value of these types has passed validation.
+//! They are serialisable so that the build can keep the checked catalog of the shipped
+//! banks (`super::snapshot`); deserialising checks nothing, so the crate deserialises
+//! only what its own build wrote.
 
 pub use super::raw::{Difficulty, ResourceKind, Tolerance};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Where something was written: a file (or built-in bank) and a 1-based line and column.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
     pub file: String,
     pub line: usize,
@@ -20,7 +24,7 @@ impl std::fmt::Display for Origin {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Resource {
     pub title: String,
@@ -30,7 +34,7 @@ pub struct Resource {
 }
 
 /// One of the seven roadmap steps.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Step {
     /// 1 to 7.
@@ -40,7 +44,7 @@ pub struct Step {
     pub resources: Vec<Resource>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Area {
     pub id: String,
@@ -49,7 +53,7 @@ pub struct Area {
     pub self_rated: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Topic {
     /// Namespaced by its area: `maths.linear_algebra`.
@@ -62,7 +66,7 @@ pub struct Topic {
     pub origin: Origin,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Choice {
     pub text: String,
@@ -71,7 +75,7 @@ pub struct Choice {
 }
 
 /// What kind of answer a question takes, with its key. Indices are always in range.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Kind {
     /// Exactly one right choice.
     SingleChoice {
@@ -132,7 +136,7 @@ impl Kind {
 }
 
 /// How a multiple-select question's picks add up to its score.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Marks {
     /// With k right of n choices, each right pick earns 1/k and each wrong pick costs
     /// 1/(n − k).
@@ -156,7 +160,7 @@ impl Marks {
 }
 
 /// Item parameters of the three-parameter logistic model.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ItemParams {
     /// Discrimination, > 0.
@@ -190,7 +194,7 @@ impl ItemParams {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Question {
     /// Unique across every loaded bank.
@@ -217,7 +221,7 @@ pub struct Question {
 }
 
 /// A loaded bank's metadata.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BankInfo {
     pub name: String,
@@ -232,7 +236,7 @@ pub struct BankInfo {
 
 /// The roadmap and every loaded bank, checked together: every question's topic exists,
 /// every id is unique, every index is in range.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Catalog {
     pub steps: Vec<Step>,
@@ -240,8 +244,11 @@ pub struct Catalog {
     pub topics: Vec<Topic>,
     pub questions: Vec<Question>,
     pub banks: Vec<BankInfo>,
+    #[serde(skip)]
     pub(crate) topic_index: HashMap<String, usize>,
+    #[serde(skip)]
     pub(crate) area_index: HashMap<String, usize>,
+    #[serde(skip)]
     pub(crate) question_index: HashMap<String, usize>,
     /// For each question (same index), the questions it must not share a quiz with: the
     /// `related` lists of both sides, resolved to indices, without itself or duplicates.
@@ -249,6 +256,21 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// Rebuilds the indexes by id (which are not serialised) from the lists, whose ids
+    /// are unique.
+    pub(crate) fn reindex(&mut self) {
+        fn index<T>(items: &[T], id: impl Fn(&T) -> &String) -> HashMap<String, usize> {
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (id(t).clone(), i))
+                .collect()
+        }
+        self.topic_index = index(&self.topics, |t| &t.id);
+        self.area_index = index(&self.areas, |a| &a.id);
+        self.question_index = index(&self.questions, |q| &q.id);
+    }
+
     pub fn topic(&self, id: &str) -> Option<&Topic> {
         self.topic_index.get(id).map(|&i| &self.topics[i])
     }

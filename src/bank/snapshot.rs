@@ -6,11 +6,17 @@
 //! at run time the loader takes a built-in file's parsed value and light outline from here
 //! and checks it like any other bank. A file the build script could not read (a broken
 //! shipped file, a wrong `format_version`) is left out, and is then read from its text at
-//! run time, with the usual diagnostics. This module is shared with `build.rs`, so it
-//! depends on nothing but serde and the modules `raw` and `outline`.
+//! run time, with the usual diagnostics.
+//!
+//! The build script also checks the shipped files with the loader itself and keeps the
+//! [`Catalog`] it makes ([`encode_catalog`]): `take` on the built-in banks
+//! starts from that, without parsing or checking anything. This module is shared with
+//! `build.rs`, which compiles the loader's modules too.
 
+use super::model::Catalog;
 use super::outline::Node;
 use super::raw::{RawBank, RawRoadmap};
+use super::source::{BUILTIN_BANKS, BUILTIN_ROADMAP};
 use serde::{Deserialize, Serialize};
 
 /// What the build script read, file by file.
@@ -37,4 +43,35 @@ pub struct SnapshotFile<'a> {
 pub enum SnapshotValue {
     Bank(RawBank),
     Roadmap(RawRoadmap),
+}
+
+/// The shipped files' names and the lengths of their texts, roadmap first: what the
+/// catalog in [`encode_catalog`] was made from.
+pub fn builtin_files() -> Vec<(String, usize)> {
+    std::iter::once(&BUILTIN_ROADMAP)
+        .chain(BUILTIN_BANKS)
+        .map(|(f, t)| (f.to_string(), t.len()))
+        .collect()
+}
+
+/// The catalog of the shipped files, checked at build time, as postcard: the files it
+/// was made from ([`builtin_files`]), then the catalog.
+#[allow(
+    dead_code,
+    reason = "build.rs writes the catalog, the program reads it"
+)]
+pub fn encode_catalog(cat: &Catalog) -> Vec<u8> {
+    let mut bytes = postcard::to_allocvec(&builtin_files()).expect("names encode");
+    bytes.extend(postcard::to_allocvec(cat).expect("a catalog encodes"));
+    bytes
+}
+
+/// The catalog [`encode_catalog`] wrote, when it was made from the files this program
+/// holds (its indexes are rebuilt by the caller).
+pub fn decode_catalog(bytes: &[u8]) -> Option<Catalog> {
+    let (files, rest) = postcard::take_from_bytes::<Vec<(String, usize)>>(bytes).ok()?;
+    if files != builtin_files() {
+        return None;
+    }
+    postcard::from_bytes(rest).ok()
 }

@@ -46,9 +46,6 @@ pub const BUILTIN_BANKS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The built-in files as `build.rs` read them (see [`super::snapshot`]).
-pub const BUILTIN_SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin.snapshot"));
-
 /// The text of one bank or roadmap file and the name to show for it.
 #[derive(Debug, Clone)]
 pub struct Source {

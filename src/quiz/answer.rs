@@ -12,10 +12,7 @@ pub struct AnswerError {
     pub hint: String,
 }
 
-/// Letters shown before choices: A, B, C, ...
-pub fn letter(position: usize) -> char {
-    (b'A' + (position as u8 % 26)) as char
-}
+pub use crate::text::letter;
 
 fn position_of(c: char, n: usize) -> Option<usize> {
     let c = c.to_ascii_uppercase();
