@@ -348,11 +348,18 @@ impl AreaModel {
         let offsets = offset_weights();
         let marginals = self.marginals(&offsets);
         let (area, log_post, post) = self.area_posterior(&marginals);
+        // Every topic without evidence has the same verdict: the area's posterior spread
+        // by the topic offsets. It is worked out once.
+        let mut unanswered: Option<Verdict> = None;
         let topics = self
             .evidence
             .iter()
             .zip(&marginals)
             .map(|(e, m)| {
+                let fresh = e.answered == 0 && e.loglik.iter().all(|&l| l == 0.0);
+                if let (true, Some(v)) = (fresh, unanswered) {
+                    return v;
+                }
                 // The cavity: the area posterior without this topic's own evidence.
                 let cavity: Vec<f64> = if e.answered == 0 {
                     post.clone()
@@ -374,7 +381,11 @@ impl AreaModel {
                 for (wk, l) in w.iter_mut().zip(&e.loglik) {
                     *wk *= (l - lmax).exp();
                 }
-                Verdict::from_weights(topic_point, &w, e.answered, e.correct)
+                let v = Verdict::from_weights(topic_point, &w, e.answered, e.correct);
+                if fresh {
+                    unanswered = Some(v);
+                }
+                v
             })
             .collect();
         AreaVerdicts { area, topics }
