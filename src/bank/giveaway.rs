@@ -9,7 +9,7 @@
 use super::model::{Catalog, Kind, Question};
 use crate::text::fold_text;
 use aho_corasick::AhoCorasick;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// A number is distinctive when it has at least this many significant digits: `0.615`,
 /// `784` or `12.5` point at one computation; `2`, `10` or `0.5` are everywhere.
@@ -122,7 +122,7 @@ pub fn find(cat: &Catalog, wanted: &dyn Fn(&Question) -> bool) -> Vec<Finding> {
     let declared = |a: usize, b: usize| a == b || cat.related(a).contains(&b);
     let mut out = Vec::new();
     let mut reported: HashMap<usize, usize> = HashMap::new();
-    let mut pairs_seen: std::collections::HashSet<(usize, usize)> = Default::default();
+    let mut pairs_seen: foldhash::HashSet<(usize, usize)> = Default::default();
     let mut report = |f: Finding, out: &mut Vec<Finding>| {
         let n = reported.entry(f.question).or_insert(0);
         if *n < MAX_PER_QUESTION && pairs_seen.insert((f.question, f.other)) {

@@ -5,7 +5,7 @@ use super::diagnostic::{Diagnostic, Problem, Severity};
 use super::giveaway::{self, Why};
 use super::model::{Catalog, Kind, Question};
 use crate::text::fold_text;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// Prompts of at least this many distinct words are compared for near-duplicates.
 pub const SIMILAR_MIN_WORDS: usize = 6;
@@ -20,7 +20,7 @@ pub const MIN_QUESTIONS_PER_TOPIC: usize = 3;
 /// against every loaded question.
 pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
     // A set, so that checking a question's file costs the same with 2,000 files as with 2.
-    let files: Option<std::collections::HashSet<&str>> =
+    let files: Option<foldhash::HashSet<&str>> =
         files.map(|f| f.iter().map(String::as_str).collect());
     let wanted = |file: &str| files.as_ref().is_none_or(|f| f.contains(file));
     let mut out = Vec::new();

@@ -8,7 +8,7 @@ use super::raw::{self, FORMAT_VERSION, RawBank, RawKind, RawResource, RawRoadmap
 use super::snapshot::{Snapshot, SnapshotValue, decode_catalog};
 use super::source::{BUILTIN_BANKS, BUILTIN_ROADMAP, Locator, MAX_NESTING, Source, ron_files};
 use crate::text::fold_text;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::Path;
 
 /// How built-in files are read (see `super::snapshot`).
@@ -120,7 +120,7 @@ impl CatalogBuilder {
         let files: Vec<&Source> = read.files.clone();
         let locators: Vec<Locator> = files.iter().map(|s| Locator::new(&s.text)).collect();
         let (mut cat, mut diags) = check(read, &locators, &[]);
-        let placed: std::collections::HashSet<&str> = diags[read_diags..]
+        let placed: foldhash::HashSet<&str> = diags[read_diags..]
             .iter()
             .map(|d| d.file.as_str())
             .collect();
@@ -208,7 +208,7 @@ impl CatalogBuilder {
             }
         }
         // A bank from disk replaces the built-in bank of the same name.
-        let overridden: std::collections::HashSet<String> = parsed
+        let overridden: foldhash::HashSet<String> = parsed
             .iter()
             .filter(|(s, _)| !s.builtin)
             .map(|(_, b)| b.name.clone())

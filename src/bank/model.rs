@@ -7,8 +7,8 @@
 //! only what its own build wrote.
 
 pub use super::raw::{Difficulty, ResourceKind, Tolerance};
+use foldhash::HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// Where something was written: a file (or built-in bank) and a 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
