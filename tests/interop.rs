@@ -769,7 +769,14 @@ proptest! {
             topics,
             questions: questions.clone(),
         };
-        let text = skillquiz::bank_to_ron(&bank, "").unwrap();
+        let text = skillquiz::bank_to_ron(&bank, "Written by a test.").unwrap();
+        // The text reads back as the value it was written from, so an import may check
+        // the value (`CatalogBuilder::add_parsed`) instead of parsing what it writes.
+        let back: RawBank = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .from_str(&text)
+            .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        prop_assert_eq!(format!("{back:?}"), format!("{bank:?}"));
         let mut b = CatalogBuilder::roadmap_only();
         b.add_source(Source { name: "pt.ron".into(), text: text.into(), builtin: false });
         // The generator makes only valid banks.

@@ -34,6 +34,9 @@ enum FromBuild {
 pub struct CatalogBuilder {
     roadmaps: Vec<Source>,
     banks: Vec<Source>,
+    /// Banks given already parsed (see [`CatalogBuilder::add_parsed`]), checked after
+    /// `banks`.
+    parsed: Vec<(Source, RawBank)>,
     unreadable: Vec<Diagnostic>,
     /// What of the build's snapshots to use (other than all of them only to test that
     /// each way reads the same).
@@ -56,6 +59,7 @@ impl CatalogBuilder {
         CatalogBuilder {
             roadmaps: vec![Source::builtin(BUILTIN_ROADMAP.0, BUILTIN_ROADMAP.1)],
             banks: Vec::new(),
+            parsed: Vec::new(),
             unreadable: Vec::new(),
             from_build: FromBuild::Catalog,
         }
@@ -71,6 +75,21 @@ impl CatalogBuilder {
         } else {
             self.banks.push(source);
         }
+        self
+    }
+
+    /// Adds a bank that is not written yet (one an import is about to write as `name`),
+    /// as its file would read: it is checked like a file's bank, after the files, and
+    /// its diagnostics name `name` and are placed at its start. Checking what will be
+    /// written saves parsing the text it will be written as; a test checks that the
+    /// text reads back as this value.
+    pub fn add_parsed(&mut self, name: String, bank: RawBank) -> &mut Self {
+        let source = Source {
+            name,
+            text: std::borrow::Cow::Borrowed(""),
+            builtin: false,
+        };
+        self.parsed.push((source, bank));
         self
     }
 
@@ -151,6 +170,7 @@ impl CatalogBuilder {
         };
         let only_shipped = self.from_build == FromBuild::Catalog
             && self.unreadable.is_empty()
+            && self.parsed.is_empty()
             && self.roadmaps.len() == 1
             && shipped(&self.roadmaps[0], &BUILTIN_ROADMAP)
             && self.banks.len() == BUILTIN_BANKS.len()
@@ -207,6 +227,7 @@ impl CatalogBuilder {
                 parsed.push((src, bank));
             }
         }
+        parsed.extend(self.parsed.iter().map(|(src, bank)| (src, bank.clone())));
         // A bank from disk replaces the built-in bank of the same name.
         let overridden: foldhash::HashSet<String> = parsed
             .iter()
@@ -1224,6 +1245,58 @@ mod snapshot_tests {
         b.add_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good"));
         assert!(b.checked_at_build().is_none());
         assert!(b.build().unwrap().questions.len() > cat.questions.len());
+    }
+
+    #[test]
+    fn a_bank_given_parsed_is_checked_as_its_text() {
+        for (file, good) in [
+            ("tests/fixtures/good/kinds.ron", true),
+            ("tests/fixtures/bad/many_errors.ron", false),
+            ("tests/fixtures/bad/unknown_topic.ron", false),
+        ] {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut by_text = CatalogBuilder::builtin();
+            by_text.add_source(Source {
+                name: "bank.ron".into(),
+                text: text.clone().into(),
+                builtin: false,
+            });
+            let raw: RawBank = ron::Options::default()
+                .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+                .from_str(&text)
+                .unwrap();
+            let mut parsed = CatalogBuilder::builtin();
+            parsed.add_parsed("bank.ron".into(), raw);
+            // Never the catalog of the shipped files alone.
+            assert!(parsed.checked_at_build().is_none());
+            match (by_text.build(), parsed.build()) {
+                (Ok(a), Ok(b)) => {
+                    assert!(good, "{file}");
+                    let ids =
+                        |c: &Catalog| c.questions.iter().map(|q| q.id.clone()).collect::<Vec<_>>();
+                    assert_eq!(ids(&a), ids(&b));
+                    // Placed at the start of a text not written yet.
+                    let q = b
+                        .questions
+                        .iter()
+                        .find(|q| q.origin.file == "bank.ron")
+                        .unwrap();
+                    assert_eq!((q.origin.line, q.origin.col), (1, 1));
+                }
+                (Err(a), Err(b)) => {
+                    assert!(!good, "{file}");
+                    let what = |e: &BankErrors| {
+                        e.diagnostics
+                            .iter()
+                            .map(|d| (d.file.clone(), d.question.clone(), d.problem.to_string()))
+                            .collect::<Vec<_>>()
+                    };
+                    assert_eq!(what(&a), what(&b), "{file}");
+                }
+                (a, b) => panic!("{file}: {:?} against {:?}", a.is_ok(), b.is_ok()),
+            }
+        }
     }
 
     /// Columns were counted from the start of the line for every question, so a bank

@@ -13,7 +13,7 @@ use crate::cli::BankArgs;
 use clap::{Args, Subcommand};
 use skillquiz::raw::{Difficulty, FORMAT_VERSION, RawArea, RawBank};
 use skillquiz::{
-    CatalogBuilder, GiftImport, GiftImportOptions, Severity, Source, bank_stats, bank_template,
+    CatalogBuilder, GiftImport, GiftImportOptions, Severity, bank_stats, bank_template,
     bank_to_ron, export_gift, export_moodle_xml, import_gift, import_moodle_xml, write_atomic,
 };
 use std::collections::HashMap;
@@ -232,18 +232,17 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
     let mut unplaced: Vec<String> = Vec::new();
     // Each round that goes on has dropped a question, so this ends.
     let parts = loop {
-        let parts = bank_parts(&args, &cat, &imported, &sources, format, &opts)?;
         let mut b = CatalogBuilder::builtin();
         for p in &args.bank.banks {
             b.add_path(p);
         }
-        for part in &parts {
-            b.add_source(Source {
-                name: part.path.display().to_string(),
-                text: part.text.clone().into(),
-                builtin: false,
-            });
-        }
+        let parts: Vec<Part> = bank_parts(&args, &cat, &imported, &sources, format, &opts)?
+            .into_iter()
+            .map(|(part, bank)| {
+                b.add_parsed(part.path.display().to_string(), bank);
+                part
+            })
+            .collect();
         let Err(errs) = b.build() else {
             break parts;
         };
@@ -361,7 +360,7 @@ fn bank_parts(
     sources: &[String],
     format: &str,
     opts: &GiftImportOptions,
-) -> Result<Vec<Part>, Failure> {
+) -> Result<Vec<(Part, RawBank)>, Failure> {
     let stem = args
         .out
         .file_stem()
@@ -423,9 +422,11 @@ fn bank_parts(
                 .join(" ")
         );
         bank_to_ron(&bank, &header)
+            .map(|text| (text, bank))
             .map_err(|e| Failure::Usage(format!("cannot write the bank as RON: {e}")))
     };
-    let texts = split_under(imported.questions.len(), skillquiz::MAX_FILE_BYTES, render)?
+    let size = |(text, _): &(String, RawBank)| text.len() as u64;
+    let texts = split_under(imported.questions.len(), skillquiz::MAX_FILE_BYTES, render, size)?
         .ok_or_else(|| {
             Failure::Usage(format!(
                 "a single imported question is more than the {}-byte limit of a bank file; nothing was written",
@@ -436,29 +437,31 @@ fn bank_parts(
     Ok(texts
         .into_iter()
         .enumerate()
-        .map(|(k, text)| Part {
-            path: path(k + 1, of),
-            text,
+        .map(|(k, (text, bank))| {
+            let path = path(k + 1, of);
+            (Part { path, text }, bank)
         })
         .collect())
 }
 
 /// Cuts `n` items into as few consecutive parts as `render(part, of, range)` (parts
-/// numbered from 1) makes texts of at most `limit` bytes each; `None` when one item alone
-/// is over the limit. Parts hold equal counts (±1), so it tries a count of parts from the
-/// size of the whole and raises it by what the largest part overflows.
-fn split_under<E>(
+/// numbered from 1) makes texts of at most `limit` bytes each, as `size` measures what
+/// it makes; `None` when one item alone is over the limit. Parts hold equal counts (±1),
+/// so it tries a count of parts from the size of the whole and raises it by what the
+/// largest part overflows.
+fn split_under<T, E>(
     n: usize,
     limit: u64,
-    mut render: impl FnMut(usize, usize, std::ops::Range<usize>) -> Result<String, E>,
-) -> Result<Option<Vec<String>>, E> {
+    mut render: impl FnMut(usize, usize, std::ops::Range<usize>) -> Result<T, E>,
+    size: impl Fn(&T) -> u64,
+) -> Result<Option<Vec<T>>, E> {
     let mut of = 1usize;
     loop {
         let mut texts = Vec::with_capacity(of);
         let mut largest = 0u64;
         for k in 0..of {
             let text = render(k + 1, of, k * n / of..(k + 1) * n / of)?;
-            largest = largest.max(text.len() as u64);
+            largest = largest.max(size(&text));
             texts.push(text);
         }
         if largest <= limit {
@@ -664,10 +667,15 @@ mod tests {
     /// Texts of `sizes[i]` bytes per item plus a 10-byte header per part.
     fn split(sizes: &[usize], limit: u64) -> (Option<Vec<usize>>, usize) {
         let mut rounds = 0;
-        let texts = split_under::<()>(sizes.len(), limit, |_, _, r| {
-            rounds += 1;
-            Ok("x".repeat(10 + sizes[r].iter().sum::<usize>()))
-        })
+        let texts = split_under::<String, ()>(
+            sizes.len(),
+            limit,
+            |_, _, r| {
+                rounds += 1;
+                Ok("x".repeat(10 + sizes[r].iter().sum::<usize>()))
+            },
+            |t| t.len() as u64,
+        )
         .unwrap();
         (texts.map(|t| t.iter().map(String::len).collect()), rounds)
     }
