@@ -9,6 +9,7 @@ use super::snapshot::{Snapshot, SnapshotValue, decode_catalog};
 use super::source::{BUILTIN_BANKS, BUILTIN_ROADMAP, Locator, MAX_NESTING, Source, ron_files};
 use crate::text::fold_text;
 use foldhash::{HashMap, HashMapExt};
+use std::borrow::Cow;
 use std::path::Path;
 
 /// How built-in files are read (see `super::snapshot`).
@@ -217,17 +218,21 @@ impl CatalogBuilder {
             Some(SnapshotValue::Roadmap(r)) => Some(r),
             _ => cx.parse::<RawRoadmap>(roadmap_src),
         };
-        let mut parsed: Vec<(&Source, RawBank)> = Vec::new();
+        let mut parsed: Vec<(&Source, Cow<RawBank>)> = Vec::new();
         for src in &self.banks {
             let bank = match from_snapshot(src) {
                 Some(SnapshotValue::Bank(b)) => Some(b),
                 _ => cx.parse::<RawBank>(src),
             };
             if let Some(bank) = bank {
-                parsed.push((src, bank));
+                parsed.push((src, Cow::Owned(bank)));
             }
         }
-        parsed.extend(self.parsed.iter().map(|(src, bank)| (src, bank.clone())));
+        parsed.extend(
+            self.parsed
+                .iter()
+                .map(|(src, bank)| (src, Cow::Borrowed(bank))),
+        );
         // A bank from disk replaces the built-in bank of the same name.
         let overridden: foldhash::HashSet<String> = parsed
             .iter()
@@ -260,7 +265,8 @@ impl CatalogBuilder {
 /// and the diagnostics of reading.
 struct Read<'a> {
     roadmap: Option<(&'a Source, RawRoadmap)>,
-    parsed: Vec<(&'a Source, RawBank)>,
+    /// Borrowed for a bank given parsed, owned for one parsed here.
+    parsed: Vec<(&'a Source, Cow<'a, RawBank>)>,
     files: Vec<&'a Source>,
     outlines: Vec<Option<Node<'a>>>,
     diags: Vec<Diagnostic>,
@@ -741,14 +747,12 @@ impl Checker {
         src: &Source,
         loc: &Locator,
         root: Option<&Node>,
-        b: &mut RawBank,
+        b: &mut Cow<RawBank>,
         bank: usize,
         cat: &mut Catalog,
     ) {
         let questions_at = root.and_then(|r| r.field_at("questions")).unwrap_or(0);
-        // Each raw question is dropped once checked.
-        for (i, q) in std::mem::take(&mut b.questions).into_iter().enumerate() {
-            let q = &q;
+        let mut check_one = |cx: &mut Checker, i: usize, q: &raw::RawQuestion| {
             let node = element(root, "questions", i);
             let spots = Spots {
                 node,
@@ -757,10 +761,23 @@ impl Checker {
                     .or(node)
                     .map_or(questions_at, |n| n.start),
             };
-            if let Some(question) = self.question(src, loc, q, &spots, bank, cat) {
+            if let Some(question) = cx.question(src, loc, q, &spots, bank, cat) {
                 cat.question_index
                     .insert(question.id.clone(), cat.questions.len());
                 cat.questions.push(question);
+            }
+        };
+        match b {
+            // Each raw question parsed here is dropped once checked.
+            Cow::Owned(b) => {
+                for (i, q) in std::mem::take(&mut b.questions).into_iter().enumerate() {
+                    check_one(self, i, &q);
+                }
+            }
+            Cow::Borrowed(b) => {
+                for (i, q) in b.questions.iter().enumerate() {
+                    check_one(self, i, q);
+                }
             }
         }
     }

@@ -446,24 +446,30 @@ fn bank_parts(
 
 /// Cuts `n` items into as few consecutive parts as `render(part, of, range)` (parts
 /// numbered from 1) makes texts of at most `limit` bytes each, as `size` measures what
-/// it makes; `None` when one item alone is over the limit. Parts hold equal counts (±1),
-/// so it tries a count of parts from the size of the whole and raises it by what the
-/// largest part overflows.
-fn split_under<T, E>(
+/// it makes; `None` when one item alone is over the limit. Parts hold equal counts (±1).
+/// The first count of parts is estimated from the size of no items and of the first
+/// [`SAMPLE`] items, a little high, so that a big import is usually rendered once (at
+/// worst in one part more than would fit); a count that overflows is raised by what its
+/// largest part overflows. Parts are rendered on two threads.
+fn split_under<T: Send, E: Send>(
     n: usize,
     limit: u64,
-    mut render: impl FnMut(usize, usize, std::ops::Range<usize>) -> Result<T, E>,
+    render: impl Fn(usize, usize, std::ops::Range<usize>) -> Result<T, E> + Sync,
     size: impl Fn(&T) -> u64,
 ) -> Result<Option<Vec<T>>, E> {
     let mut of = 1usize;
+    if n > 2 * SAMPLE {
+        // What the first part holds besides its items (the new topics) is counted in
+        // every part, which is a little high too.
+        let base = size(&render(1, 1, 0..0)?) as f64;
+        let sample = size(&render(1, 1, 0..SAMPLE)?) as f64;
+        // 3% high, so that an estimate a little low does not cost a second round.
+        let items = (sample - base) * (n as f64 / SAMPLE as f64) * 1.03;
+        of = ((items / (limit as f64 - base).max(1.0)).ceil() as usize).clamp(1, n);
+    }
     loop {
-        let mut texts = Vec::with_capacity(of);
-        let mut largest = 0u64;
-        for k in 0..of {
-            let text = render(k + 1, of, k * n / of..(k + 1) * n / of)?;
-            largest = largest.max(size(&text));
-            texts.push(text);
-        }
+        let texts = render_parts(n, of, &render)?;
+        let largest = texts.iter().map(&size).max().unwrap_or(0);
         if largest <= limit {
             return Ok(Some(texts));
         }
@@ -474,6 +480,33 @@ fn split_under<T, E>(
         let need = (of as u64 * largest).div_ceil(limit - limit / 20);
         of = (need as usize).clamp(of + 1, n);
     }
+}
+
+/// How many items [`split_under`] renders to estimate the size of the whole.
+const SAMPLE: usize = 500;
+
+/// The `of` parts of `n` items, rendered in order, on two threads when there are several.
+fn render_parts<T: Send, E: Send>(
+    n: usize,
+    of: usize,
+    render: &(impl Fn(usize, usize, std::ops::Range<usize>) -> Result<T, E> + Sync),
+) -> Result<Vec<T>, E> {
+    let part = |k: usize| render(k + 1, of, k * n / of..(k + 1) * n / of);
+    if of == 1 {
+        return Ok(vec![part(0)?]);
+    }
+    let (odd, even): (Vec<_>, Vec<_>) = std::thread::scope(|s| {
+        let odd = s.spawn(|| (1..of).step_by(2).map(part).collect::<Vec<_>>());
+        let even: Vec<_> = (0..of).step_by(2).map(part).collect();
+        (odd.join().expect("a render does not panic"), even)
+    });
+    let mut parts = Vec::with_capacity(of);
+    let (mut odd, mut even) = (odd.into_iter(), even.into_iter());
+    for k in 0..of {
+        let next = if k % 2 == 0 { even.next() } else { odd.next() };
+        parts.push(next.expect("one result per part")?);
+    }
+    Ok(parts)
 }
 
 pub fn export(cmd: ExportCommand) -> Result<ExitCode, Failure> {
@@ -666,18 +699,44 @@ mod tests {
 
     /// Texts of `sizes[i]` bytes per item plus a 10-byte header per part.
     fn split(sizes: &[usize], limit: u64) -> (Option<Vec<usize>>, usize) {
-        let mut rounds = 0;
+        let (texts, rounds, _) = split_counted(sizes, limit);
+        (texts, rounds)
+    }
+
+    /// As `split`, with the number of renders and of items rendered.
+    fn split_counted(sizes: &[usize], limit: u64) -> (Option<Vec<usize>>, usize, usize) {
+        use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+        let (rounds, items) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let texts = split_under::<String, ()>(
             sizes.len(),
             limit,
             |_, _, r| {
-                rounds += 1;
+                rounds.fetch_add(1, Relaxed);
+                items.fetch_add(r.len(), Relaxed);
                 Ok("x".repeat(10 + sizes[r].iter().sum::<usize>()))
             },
             |t| t.len() as u64,
         )
         .unwrap();
-        (texts.map(|t| t.iter().map(String::len).collect()), rounds)
+        let lens = texts.map(|t| t.iter().map(String::len).collect());
+        (lens, rounds.into_inner(), items.into_inner())
+    }
+
+    #[test]
+    fn a_big_import_is_rendered_about_once() {
+        // 100,000 items of 1 to 3 bytes under a limit of 21,000: the first 500 items
+        // estimate the count of parts, so the items are rendered about once, not once to
+        // measure the whole and again in parts.
+        let sizes: Vec<usize> = (0..100_000).map(|i| 1 + i % 3).collect();
+        let (parts, _, items) = split_counted(&sizes, 21_000);
+        let parts = parts.unwrap();
+        assert!(parts.iter().all(|&n| n <= 21_000), "{parts:?}");
+        assert_eq!(parts.len(), 10, "{parts:?}");
+        assert!(items <= 500 + 2 * sizes.len(), "{items} items rendered");
+        assert!(
+            items <= 500 + sizes.len(),
+            "{items} items rendered, more than one round"
+        );
     }
 
     #[test]
