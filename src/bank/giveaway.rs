@@ -118,7 +118,7 @@ fn distinctive(written: &str) -> bool {
 
 /// Finds likely related pairs that are not declared related. `wanted` says which
 /// questions (catalog indices) findings are reported for.
-pub fn find(cat: &Catalog, wanted: &dyn Fn(&Question) -> bool) -> Vec<Finding> {
+pub fn find(cat: &Catalog, wanted: &(dyn Fn(&Question) -> bool + Sync)) -> Vec<Finding> {
     let declared = |a: usize, b: usize| a == b || cat.related(a).contains(&b);
     let mut out = Vec::new();
     let mut reported: HashMap<usize, usize> = HashMap::new();

@@ -32,6 +32,24 @@ pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
         question: Some(q.id.clone()),
         problem,
     };
+    // The give-away search is a fifth of the whole: it runs beside the rest.
+    let ((), giveaways) = rayon::join(
+        || lint_prompts(cat, &wanted, &warn, &mut out),
+        || giveaway::find(cat, &|q| wanted(&q.origin.file)),
+    );
+    push_giveaways(cat, giveaways, &warn, &mut out);
+    lint_banks_and_topics(cat, &wanted, &warn, &mut out);
+    out
+}
+
+/// The lints of each question of the files checked: its prompt against every earlier
+/// one, its related ids, explanation, id and choices.
+fn lint_prompts(
+    cat: &Catalog,
+    wanted: &(impl Fn(&str) -> bool + Sync),
+    warn: &impl Fn(&Question, Problem) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut prompts: HashMap<&str, &Question> = HashMap::new();
     let keys: Vec<String> = cat.questions.iter().map(prompt_key).collect();
     let mut similar_index = SimilarIndex::new(&keys);
@@ -115,7 +133,15 @@ pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
             }
         }
     }
-    for f in giveaway::find(cat, &|q| wanted(&q.origin.file)) {
+}
+
+fn push_giveaways(
+    cat: &Catalog,
+    found: Vec<giveaway::Finding>,
+    warn: &impl Fn(&Question, Problem) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
+    for f in found {
         let (q, other) = (&cat.questions[f.question], &cat.questions[f.other]);
         let (other_id, at) = (other.id.clone(), other.origin.to_string());
         out.push(warn(
@@ -139,6 +165,15 @@ pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
             },
         ));
     }
+}
+
+/// The lints of whole banks (cues) and topics (too few questions).
+fn lint_banks_and_topics(
+    cat: &Catalog,
+    wanted: &impl Fn(&str) -> bool,
+    warn: &impl Fn(&Question, Problem) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut by_bank: Vec<Vec<&Question>> = vec![Vec::new(); cat.banks.len()];
     for q in &cat.questions {
         if let Some(b) = by_bank.get_mut(q.bank) {
@@ -191,7 +226,6 @@ pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
             });
         }
     }
-    out
 }
 
 /// Prompts compared after folding case, white space and punctuation, with the code.

@@ -9,6 +9,7 @@ use super::snapshot::{Snapshot, SnapshotValue, decode_catalog};
 use super::source::{BUILTIN_BANKS, BUILTIN_ROADMAP, Locator, MAX_NESTING, Source, ron_files};
 use crate::text::fold_text;
 use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::path::Path;
 
@@ -199,7 +200,7 @@ impl CatalogBuilder {
             && self.roadmaps.iter().chain(&self.banks).any(|s| s.builtin))
         .then(|| rmp_serde::from_slice::<Snapshot<'static>>(BUILTIN_SNAPSHOT).ok())
         .flatten();
-        let mut lights: HashMap<String, Node<'static>> = HashMap::new();
+        let mut lights: HashMap<String, Node> = HashMap::new();
         let mut from_snapshot = |src: &Source| -> Option<SnapshotValue> {
             let files = &mut snapshot.as_mut()?.files;
             let k = files.iter().position(|f| {
@@ -218,13 +219,41 @@ impl CatalogBuilder {
             Some(SnapshotValue::Roadmap(r)) => Some(r),
             _ => cx.parse::<RawRoadmap>(roadmap_src),
         };
-        let mut parsed: Vec<(&Source, Cow<RawBank>)> = Vec::new();
-        for src in &self.banks {
-            let bank = match from_snapshot(src) {
+        let from_build: Vec<Option<RawBank>> = self
+            .banks
+            .iter()
+            .map(|src| match from_snapshot(src) {
                 Some(SnapshotValue::Bank(b)) => Some(b),
-                _ => cx.parse::<RawBank>(src),
-            };
-            if let Some(bank) = bank {
+                _ => None,
+            })
+            .collect();
+        // The others are parsed on every core, each with its own diagnostics, which are
+        // kept in the files' order.
+        #[allow(clippy::type_complexity)]
+        let read_here: Vec<(Option<RawBank>, Option<Node>, Vec<Diagnostic>)> = self
+            .banks
+            .par_iter()
+            .zip(&from_build)
+            .map(|(src, built)| {
+                let mut own = Checker {
+                    seen_ids: HashMap::new(),
+                    diags: Vec::new(),
+                };
+                let bank = built.is_none().then(|| own.parse::<RawBank>(src)).flatten();
+                let light = bank
+                    .as_ref()
+                    .and_then(|_| outline_light(&src.text, MAX_NESTING));
+                (bank, light, own.diags)
+            })
+            .collect();
+        let mut parsed: Vec<(&Source, Cow<RawBank>)> = Vec::new();
+        for ((src, built), (bank, light, diags)) in self.banks.iter().zip(from_build).zip(read_here)
+        {
+            cx.diags.extend(diags);
+            if let Some(light) = light {
+                lights.insert(src.name.clone(), light);
+            }
+            if let Some(bank) = built.or(bank) {
                 parsed.push((src, Cow::Owned(bank)));
             }
         }

@@ -450,7 +450,7 @@ fn bank_parts(
 /// The first count of parts is estimated from the size of no items and of the first
 /// [`SAMPLE`] items, a little high, so that a big import is usually rendered once (at
 /// worst in one part more than would fit); a count that overflows is raised by what its
-/// largest part overflows. Parts are rendered on two threads.
+/// largest part overflows. Parts are rendered on every core.
 fn split_under<T: Send, E: Send>(
     n: usize,
     limit: u64,
@@ -485,28 +485,17 @@ fn split_under<T: Send, E: Send>(
 /// How many items [`split_under`] renders to estimate the size of the whole.
 const SAMPLE: usize = 500;
 
-/// The `of` parts of `n` items, rendered in order, on two threads when there are several.
+/// The `of` parts of `n` items, rendered in order, on every core.
 fn render_parts<T: Send, E: Send>(
     n: usize,
     of: usize,
     render: &(impl Fn(usize, usize, std::ops::Range<usize>) -> Result<T, E> + Sync),
 ) -> Result<Vec<T>, E> {
-    let part = |k: usize| render(k + 1, of, k * n / of..(k + 1) * n / of);
-    if of == 1 {
-        return Ok(vec![part(0)?]);
-    }
-    let (odd, even): (Vec<_>, Vec<_>) = std::thread::scope(|s| {
-        let odd = s.spawn(|| (1..of).step_by(2).map(part).collect::<Vec<_>>());
-        let even: Vec<_> = (0..of).step_by(2).map(part).collect();
-        (odd.join().expect("a render does not panic"), even)
-    });
-    let mut parts = Vec::with_capacity(of);
-    let (mut odd, mut even) = (odd.into_iter(), even.into_iter());
-    for k in 0..of {
-        let next = if k % 2 == 0 { even.next() } else { odd.next() };
-        parts.push(next.expect("one result per part")?);
-    }
-    Ok(parts)
+    use rayon::prelude::*;
+    (0..of)
+        .into_par_iter()
+        .map(|k| render(k + 1, of, k * n / of..(k + 1) * n / of))
+        .collect()
 }
 
 pub fn export(cmd: ExportCommand) -> Result<ExitCode, Failure> {
