@@ -88,7 +88,7 @@ impl CatalogBuilder {
     pub fn add_parsed(&mut self, name: String, bank: RawBank) -> &mut Self {
         let source = Source {
             name,
-            text: std::borrow::Cow::Borrowed(""),
+            text: Cow::Borrowed(""),
             builtin: false,
         };
         self.parsed.push((source, bank));
