@@ -27,11 +27,9 @@ mod bank {
     }
 }
 
+use bank::source::{BUILTIN_BANKS, BUILTIN_ROADMAP, MAX_NESTING};
 use bank::{outline, raw, snapshot};
 use snapshot::{Snapshot, SnapshotFile, SnapshotValue};
-
-/// As `bank::source::MAX_NESTING`; a unit test checks the two agree.
-const MAX_NESTING: usize = 64;
 
 /// The RON options of the loader (`Checker::parse`).
 fn options() -> ron::Options {
@@ -44,20 +42,10 @@ fn main() {
     println!("cargo::rerun-if-changed=question_banks");
     println!("cargo::rerun-if-changed=src/bank");
     println!("cargo::rerun-if-changed=src/text.rs");
-    let dir = std::path::Path::new("question_banks");
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("question_banks is readable")
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".ron"))
-        .collect();
-    names.sort();
-    let texts: Vec<(String, String)> = names
-        .into_iter()
-        .filter_map(|n| std::fs::read_to_string(dir.join(&n)).ok().map(|t| (n, t)))
-        .collect();
+    // The shipped files as the program holds them (`include_str!` in `source.rs`).
+    let texts = std::iter::once(&BUILTIN_ROADMAP).chain(BUILTIN_BANKS);
     let mut files = Vec::new();
-    for (name, text) in &texts {
+    for &(name, text) in texts {
         let Some(light) = outline::outline_light(text, MAX_NESTING) else {
             continue;
         };
@@ -73,7 +61,7 @@ fn main() {
             }
         };
         files.push(SnapshotFile {
-            name: name.clone(),
+            name: name.to_string(),
             len: text.len(),
             value,
             light,
