@@ -6,6 +6,7 @@ use super::giveaway::{self, Why};
 use super::model::{Catalog, Kind, Question};
 use crate::text::fold_text;
 use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
 
 /// Prompts of at least this many distinct words are compared for near-duplicates.
 pub const SIMILAR_MIN_WORDS: usize = 6;
@@ -51,7 +52,7 @@ fn lint_prompts(
     out: &mut Vec<Diagnostic>,
 ) {
     let mut prompts: HashMap<&str, &Question> = HashMap::new();
-    let keys: Vec<String> = cat.questions.iter().map(prompt_key).collect();
+    let keys: Vec<String> = cat.questions.par_iter().map(prompt_key).collect();
     let mut similar_index = SimilarIndex::new(&keys);
     for (i, (q, key)) in cat.questions.iter().zip(&keys).enumerate() {
         let first = prompts.entry(key.as_str()).or_insert(q);
@@ -274,7 +275,7 @@ struct SimilarIndex {
 
 impl SimilarIndex {
     fn new(keys: &[String]) -> Self {
-        let mut sets: Vec<Vec<&str>> = keys.iter().map(|k| distinct_words(k)).collect();
+        let sets: Vec<Vec<&str>> = keys.par_iter().map(|k| distinct_words(k)).collect();
         let mut frequency: HashMap<&str, usize> = HashMap::new();
         for s in &sets {
             for w in s {
@@ -290,7 +291,7 @@ impl SimilarIndex {
             .map(|(i, (w, _))| (*w, i as u32))
             .collect();
         let sets: Vec<Vec<u32>> = sets
-            .iter_mut()
+            .par_iter()
             .map(|s| {
                 let mut ids: Vec<u32> = s.iter().map(|w| id[w]).collect();
                 ids.sort_unstable();
