@@ -681,7 +681,7 @@ impl<'c> ClassAnalysis<'c> {
             let share = |k: u64| (it.certain > 0).then(|| k as f64 / it.certain as f64);
             let mut stats = ItemStats {
                 id: q.id.clone(),
-                prompt: q.prompt.clone(),
+                prompt: q.prompt.to_string(),
                 kind: q.kind.name().into(),
                 attempts: it.n as usize,
                 skipped: it.skipped as usize,
@@ -990,7 +990,7 @@ fn choice_counts(kind: &Kind, sums: &[ChoiceSums]) -> Vec<ChoiceCount> {
         } => choices
             .iter()
             .enumerate()
-            .map(|(i, c)| count(i, c.text.clone(), i == *answer))
+            .map(|(i, c)| count(i, c.text.to_string(), i == *answer))
             .collect(),
         Kind::MultipleSelect {
             choices,
@@ -999,7 +999,7 @@ fn choice_counts(kind: &Kind, sums: &[ChoiceSums]) -> Vec<ChoiceCount> {
         } => choices
             .iter()
             .enumerate()
-            .map(|(i, c)| count(i, c.text.clone(), keys.contains(&i)))
+            .map(|(i, c)| count(i, c.text.to_string(), keys.contains(&i)))
             .collect(),
         Kind::TrueFalse { answer } => [true, false]
             .iter()

@@ -29,8 +29,8 @@ pub struct Link {
 impl From<&Resource> for Link {
     fn from(r: &Resource) -> Self {
         Link {
-            title: r.title.clone(),
-            url: r.url.clone(),
+            title: r.title.to_string(),
+            url: r.url.to_string(),
             kind: r.kind.as_str().to_string(),
         }
     }
@@ -140,7 +140,7 @@ pub fn recommend(catalog: &Catalog, learner: &Learner) -> Vec<Recommendation> {
                 step,
                 title: catalog
                     .step(step)
-                    .map(|s| s.title.clone())
+                    .map(|s| s.title.to_string())
                     .unwrap_or_default(),
                 topics: Vec::new(),
                 entries: Vec::new(),
@@ -238,7 +238,7 @@ fn entry(
         topic.step,
         PlanEntry {
             topic: topic.id.clone(),
-            title: topic.title.clone(),
+            title: topic.title.to_string(),
             level: verdict.map_or(Level::NotEnoughEvidence, |v| v.level),
             probability: verdict.map(|v| v.probability),
             strong_probability: verdict.map(|v| v.probabilities[2]),

@@ -155,7 +155,7 @@ impl LearnerResult {
             for (t, tv) in m.topics.iter().zip(&v.topics) {
                 let (title, step) = catalog
                     .topic(t)
-                    .map_or(("", 0), |x| (x.title.as_str(), x.step));
+                    .map_or(("", 0), |x| (x.title.as_ref(), x.step));
                 out.topics.push(to_result(t, title, area, step, tv));
             }
         }
@@ -284,7 +284,7 @@ impl QuizResult {
             let t = catalog.topic(&s.id);
             TopicResult {
                 topic: s.id.clone(),
-                title: t.map(|t| t.title.clone()).unwrap_or_default(),
+                title: t.map(|t| t.title.to_string()).unwrap_or_default(),
                 area: t.map(|t| t.area.clone()).unwrap_or_default(),
                 step: t.map_or(0, |t| t.step),
                 score: s.score,
@@ -334,11 +334,11 @@ impl QuizResult {
                     .unwrap_or_default();
                 missed.push(Missed {
                     id: q.id.clone(),
-                    prompt: q.prompt.clone(),
+                    prompt: q.prompt.to_string(),
                     code: q.code.clone(),
                     your_answer: describe_answer(q, &r.order, &r.answer),
                     right_answer: describe_key(q, &r.order),
-                    explanation: q.explanation.clone(),
+                    explanation: q.explanation.to_string(),
                     feedback,
                 });
             }

@@ -44,7 +44,7 @@ pub enum Why {
 
 /// Every text of a question a learner sees, before or after answering.
 fn texts(q: &Question) -> Vec<&str> {
-    let mut t = vec![q.prompt.as_str(), q.explanation.as_str()];
+    let mut t = vec![q.prompt.as_ref(), q.explanation.as_ref()];
     t.extend(q.code.as_deref());
     for c in q.kind.choices().into_iter().flatten() {
         t.push(&c.text);
@@ -179,10 +179,10 @@ pub fn find(cat: &Catalog, wanted: &(dyn Fn(&Question) -> bool + Sync)) -> Vec<F
         let written: Vec<&str> = match &q.kind {
             Kind::SingleChoice {
                 choices, answer, ..
-            } => vec![choices[*answer].text.as_str()],
+            } => vec![choices[*answer].text.as_ref()],
             Kind::MultipleSelect {
                 choices, answers, ..
-            } => answers.iter().map(|&a| choices[a].text.as_str()).collect(),
+            } => answers.iter().map(|&a| choices[a].text.as_ref()).collect(),
             Kind::ShortText { accepted, .. } => accepted.iter().map(String::as_str).collect(),
             _ => Vec::new(),
         };
@@ -224,7 +224,7 @@ pub fn find(cat: &Catalog, wanted: &(dyn Fn(&Question) -> bool + Sync)) -> Vec<F
     // Prompts built on the same distinctive numbers.
     let mut users: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, q) in cat.questions.iter().enumerate() {
-        let mut mine: Vec<String> = [Some(q.prompt.as_str()), q.code.as_deref()]
+        let mut mine: Vec<String> = [Some(q.prompt.as_ref()), q.code.as_deref()]
             .into_iter()
             .flatten()
             .flat_map(numbers)

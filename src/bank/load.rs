@@ -584,8 +584,8 @@ impl Checker {
         }
         self.text(src, loc, at, q, "resource title", &r.title);
         Resource {
-            title: r.title.clone(),
-            url: r.url.clone(),
+            title: r.title.clone().into(),
+            url: r.url.clone().into(),
             kind: r.kind,
         }
     }
@@ -644,7 +644,7 @@ impl Checker {
         cat.topic_index.insert(t.id.clone(), cat.topics.len());
         cat.topics.push(Topic {
             id: t.id.clone(),
-            title: t.title.clone(),
+            title: t.title.clone().into(),
             area,
             step: t.step,
             resources,
@@ -716,8 +716,8 @@ impl Checker {
                 .collect();
             cat.steps.push(Step {
                 number: s.number,
-                title: s.title.clone(),
-                summary: s.summary.clone(),
+                title: s.title.clone().into(),
+                summary: s.summary.clone().into(),
                 resources,
             });
         }
@@ -916,10 +916,10 @@ impl Checker {
             topic: q.topic.clone(),
             area: topic?.area.clone(),
             difficulty: q.difficulty,
-            prompt: q.prompt.clone(),
+            prompt: q.prompt.clone().into(),
             code: q.code.clone(),
             kind: kind?,
-            explanation: q.explanation.clone(),
+            explanation: q.explanation.clone().into(),
             params,
             pretest: q.status == raw::Status::Pretest,
             resources,
@@ -994,7 +994,7 @@ impl Checker {
                 )
             });
             out.push(Choice {
-                text: c.text.clone(),
+                text: c.text.clone().into(),
                 feedback: c.feedback.clone(),
                 resource,
             });
@@ -1277,13 +1277,15 @@ mod snapshot_tests {
     fn the_checked_catalog_is_used_only_for_the_files_it_was_made_from() {
         use super::super::snapshot::encode_catalog;
         let cat = reads(FromBuild::Nothing, &[]).unwrap();
-        assert!(decode_catalog(&encode_catalog(&cat)).is_some());
+        // (Decoded strings borrow from the bytes, which live as long as the program.)
+        let leak = |bytes: Vec<u8>| -> &'static [u8] { Box::leak(bytes.into_boxed_slice()) };
+        assert!(decode_catalog(leak(encode_catalog(&cat))).is_some());
         // The build writes nothing when the shipped files do not load.
         assert!(decode_catalog(&[]).is_none());
         // A catalog made from other texts (a stale build) is not used.
         let mut other = postcard::to_allocvec(&[("maths.ron", 1usize)]).unwrap();
         other.extend(postcard::to_allocvec(&cat).unwrap());
-        assert!(decode_catalog(&other).is_none());
+        assert!(decode_catalog(leak(other)).is_none());
         // Nor is it when another bank is loaded beside the shipped ones.
         let mut b = CatalogBuilder::builtin();
         b.add_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good"));

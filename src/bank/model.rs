@@ -10,6 +10,20 @@ pub use super::raw::{Difficulty, ResourceKind, Tolerance};
 use foldhash::HashMap;
 use serde::{Deserialize, Serialize};
 
+/// Text of the catalog: borrowed from the binary for the built-in banks (see
+/// `super::snapshot`), owned for a bank read from a file.
+pub type Text = std::borrow::Cow<'static, str>;
+
+/// A [`Text`] borrowed from what is deserialised, which lives as long as the program (the
+/// binary's catalog): no copy is made.
+fn borrowed<'de, D>(d: D) -> Result<Text, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    'de: 'static,
+{
+    <&'de str>::deserialize(d).map(Text::Borrowed)
+}
+
 /// Where something was written: a file (or built-in bank) and a 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
@@ -25,22 +39,28 @@ impl std::fmt::Display for Origin {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 #[non_exhaustive]
 pub struct Resource {
-    pub title: String,
+    #[serde(deserialize_with = "borrowed")]
+    pub title: Text,
     /// Always an `https://` URL.
-    pub url: String,
+    #[serde(deserialize_with = "borrowed")]
+    pub url: Text,
     pub kind: ResourceKind,
 }
 
 /// One of the seven roadmap steps.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 #[non_exhaustive]
 pub struct Step {
     /// 1 to 7.
     pub number: u8,
-    pub title: String,
-    pub summary: String,
+    #[serde(deserialize_with = "borrowed")]
+    pub title: Text,
+    #[serde(deserialize_with = "borrowed")]
+    pub summary: Text,
     pub resources: Vec<Resource>,
 }
 
@@ -54,11 +74,13 @@ pub struct Area {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 #[non_exhaustive]
 pub struct Topic {
     /// Namespaced by its area: `maths.linear_algebra`.
     pub id: String,
-    pub title: String,
+    #[serde(deserialize_with = "borrowed")]
+    pub title: Text,
     pub area: String,
     /// The roadmap step (1 to 7) this topic belongs to.
     pub step: u8,
@@ -67,15 +89,18 @@ pub struct Topic {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 #[non_exhaustive]
 pub struct Choice {
-    pub text: String,
+    #[serde(deserialize_with = "borrowed")]
+    pub text: Text,
     pub feedback: Option<String>,
     pub resource: Option<Resource>,
 }
 
 /// What kind of answer a question takes, with its key. Indices are always in range.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub enum Kind {
     /// Exactly one right choice.
     SingleChoice {
@@ -195,6 +220,7 @@ impl ItemParams {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 #[non_exhaustive]
 pub struct Question {
     /// Unique across every loaded bank.
@@ -202,10 +228,12 @@ pub struct Question {
     pub topic: String,
     pub area: String,
     pub difficulty: Difficulty,
-    pub prompt: String,
+    #[serde(deserialize_with = "borrowed")]
+    pub prompt: Text,
     pub code: Option<String>,
     pub kind: Kind,
-    pub explanation: String,
+    #[serde(deserialize_with = "borrowed")]
+    pub explanation: Text,
     /// Item parameters written in the bank, if any.
     pub params: Option<ItemParams>,
     /// `status: Pretest` in the bank: asked now and then in adaptive quizzes, never scored.
@@ -237,6 +265,7 @@ pub struct BankInfo {
 /// The roadmap and every loaded bank, checked together: every question's topic exists,
 /// every id is unique, every index is in range.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 #[non_exhaustive]
 pub struct Catalog {
     pub steps: Vec<Step>,

@@ -68,7 +68,7 @@ pub fn encode_catalog(cat: &Catalog) -> Vec<u8> {
 
 /// The catalog [`encode_catalog`] wrote, when it was made from the files this program
 /// holds (its indexes are rebuilt by the caller).
-pub fn decode_catalog(bytes: &[u8]) -> Option<Catalog> {
+pub fn decode_catalog(bytes: &'static [u8]) -> Option<Catalog> {
     let (files, rest) = postcard::take_from_bytes::<Vec<(String, usize)>>(bytes).ok()?;
     if files != builtin_files() {
         return None;

@@ -98,7 +98,7 @@ pub fn bank_stats(cat: &Catalog, files: Option<&[String]>, min: usize) -> BankSt
             let [easy, medium, hard] = per_topic.get(t.id.as_str()).copied().unwrap_or_default();
             TopicStats {
                 topic: t.id.clone(),
-                title: t.title.clone(),
+                title: t.title.to_string(),
                 area: t.area.clone(),
                 step: t.step,
                 questions: easy + medium + hard,
@@ -135,7 +135,7 @@ pub fn bank_stats(cat: &Catalog, files: Option<&[String]>, min: usize) -> BankSt
         .iter()
         .map(|s| StepCount {
             step: s.number,
-            title: s.title.clone(),
+            title: s.title.to_string(),
             questions: per_step.get(&s.number).copied().unwrap_or(0),
         })
         .collect();

@@ -580,7 +580,7 @@ pub fn compute_progress(store: &Store, catalog: &Catalog, all: bool) -> Result<P
         .iter()
         .map(|s| StepProgress {
             step: s.number,
-            title: s.title.clone(),
+            title: s.title.to_string(),
             topics: 0,
             strong: 0,
         })
@@ -601,7 +601,7 @@ pub fn compute_progress(store: &Store, catalog: &Catalog, all: bool) -> Result<P
                 }
                 topics.push(TopicProgress {
                     topic: t.clone(),
-                    title: topic.map(|x| x.title.clone()).unwrap_or_default(),
+                    title: topic.map(|x| x.title.to_string()).unwrap_or_default(),
                     area: am.area.clone(),
                     step,
                     answered: v.answered,

@@ -100,7 +100,7 @@ pub fn export_gift(questions: &[&Question], cat: &Catalog) -> Exported {
         env!("CARGO_PKG_VERSION")
     );
     for topic in topics {
-        let title = cat.topic(topic).map(|t| t.title.as_str()).unwrap_or(topic);
+        let title = cat.topic(topic).map(|t| t.title.as_ref()).unwrap_or(topic);
         // The title is the category Moodle shows (`/` in a name is written `//`); the id
         // rides along in a comment, which skillquiz reads back and Moodle ignores.
         let _ = writeln!(

@@ -105,7 +105,7 @@ pub fn export_moodle_xml(questions: &[&Question], cat: &Catalog) -> MoodleXmlExp
         env!("CARGO_PKG_VERSION")
     );
     for topic in topics {
-        let title = cat.topic(topic).map(|t| t.title.as_str()).unwrap_or(topic);
+        let title = cat.topic(topic).map(|t| t.title.as_ref()).unwrap_or(topic);
         let path = format!("$course$/top/{}", category_segment(title));
         let _ = writeln!(
             ex.text,
