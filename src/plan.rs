@@ -225,7 +225,7 @@ fn entry(
             if let Some(choices) = catalog.question(&r.id).and_then(|q| q.kind.choices()) {
                 for f in picked
                     .iter()
-                    .filter_map(|p| choices.get(*p)?.feedback.clone())
+                    .filter_map(|p| choices.get(*p)?.feedback.as_deref().map(str::to_string))
                 {
                     if !misconceptions.contains(&f) {
                         misconceptions.push(f);

@@ -328,14 +328,14 @@ impl QuizResult {
                     .map(|ch| {
                         picked
                             .iter()
-                            .filter_map(|&p| ch.get(p)?.feedback.clone())
+                            .filter_map(|&p| ch.get(p)?.feedback.as_deref().map(str::to_string))
                             .collect()
                     })
                     .unwrap_or_default();
                 missed.push(Missed {
                     id: q.id.clone(),
                     prompt: q.prompt.to_string(),
-                    code: q.code.clone(),
+                    code: q.code.as_deref().map(str::to_string),
                     your_answer: describe_answer(q, &r.order, &r.answer),
                     right_answer: describe_key(q, &r.order),
                     explanation: q.explanation.to_string(),

@@ -917,7 +917,7 @@ impl Checker {
             area: topic?.area.clone(),
             difficulty: q.difficulty,
             prompt: q.prompt.clone().into(),
-            code: q.code.clone(),
+            code: q.code.clone().map(Text::from),
             kind: kind?,
             explanation: q.explanation.clone().into(),
             params,
@@ -995,7 +995,7 @@ impl Checker {
             });
             out.push(Choice {
                 text: c.text.clone().into(),
-                feedback: c.feedback.clone(),
+                feedback: c.feedback.clone().map(Text::from),
                 resource,
             });
         }

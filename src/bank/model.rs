@@ -24,6 +24,15 @@ where
     <&'de str>::deserialize(d).map(Text::Borrowed)
 }
 
+/// As [`borrowed`], for a text that may be absent.
+fn borrowed_opt<'de, D>(d: D) -> Result<Option<Text>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    'de: 'static,
+{
+    Option::<&'de str>::deserialize(d).map(|t| t.map(Text::Borrowed))
+}
+
 /// Where something was written: a file (or built-in bank) and a 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
@@ -94,7 +103,8 @@ pub struct Topic {
 pub struct Choice {
     #[serde(deserialize_with = "borrowed")]
     pub text: Text,
-    pub feedback: Option<String>,
+    #[serde(deserialize_with = "borrowed_opt")]
+    pub feedback: Option<Text>,
     pub resource: Option<Resource>,
 }
 
@@ -230,7 +240,8 @@ pub struct Question {
     pub difficulty: Difficulty,
     #[serde(deserialize_with = "borrowed")]
     pub prompt: Text,
-    pub code: Option<String>,
+    #[serde(deserialize_with = "borrowed_opt")]
+    pub code: Option<Text>,
     pub kind: Kind,
     #[serde(deserialize_with = "borrowed")]
     pub explanation: Text,

@@ -52,7 +52,7 @@ fn comment_value(v: &str) -> String {
     v.replace(']', "\\]").replace('\n', " ")
 }
 
-fn feedback(fb: &Option<String>) -> String {
+fn feedback(fb: Option<&str>) -> String {
     match fb {
         Some(f) if !f.trim().is_empty() => format!("#{}", answer_text(f)),
         _ => String::new(),
@@ -151,7 +151,9 @@ fn write_question(ex: &mut Exported, q: &Question) {
                 } else {
                     ("FALSE", &choices[1].feedback, &choices[0].feedback)
                 };
-                let text = |f: &Option<String>| f.as_deref().map(answer_text).unwrap_or_default();
+                let text = |f: &Option<crate::bank::Text>| {
+                    f.as_deref().map(answer_text).unwrap_or_default()
+                };
                 format!("{{{key}#{}#{}{gfb}}}", text(wrong), text(right))
             } else {
                 if *fixed_order {
@@ -164,7 +166,7 @@ fn write_question(ex: &mut Exported, q: &Question) {
                         s,
                         "\t{mark}{}{}",
                         answer_text(&c.text),
-                        feedback(&c.feedback)
+                        feedback(c.feedback.as_deref())
                     );
                 }
                 if !gfb.is_empty() {
@@ -198,7 +200,7 @@ fn write_question(ex: &mut Exported, q: &Question) {
                     "\t~%{}%{}{}",
                     pct(w),
                     answer_text(&c.text),
-                    feedback(&c.feedback)
+                    feedback(c.feedback.as_deref())
                 );
             }
             if !gfb.is_empty() {

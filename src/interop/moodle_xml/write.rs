@@ -62,8 +62,8 @@ fn question_html(q: &Question) -> String {
     s
 }
 
-fn feedback(o: &mut String, c: Option<&String>) {
-    let text = c.map(|f| html_text(f)).unwrap_or_default();
+fn feedback(o: &mut String, c: Option<&str>) {
+    let text = c.map(html_text).unwrap_or_default();
     html_field(o, "      ", "feedback", &text);
 }
 
@@ -74,7 +74,7 @@ fn choice_answer(o: &mut String, c: &Choice, fraction: f64) {
         pct(fraction),
         escape(html_text(&c.text))
     );
-    feedback(o, c.feedback.as_ref());
+    feedback(o, c.feedback.as_deref());
     o.push_str("    </answer>\n");
 }
 
@@ -215,7 +215,7 @@ fn write_question(ex: &mut MoodleXmlExport, q: &Question) {
                     "    <answer fraction=\"{}\" format=\"moodle_auto_format\">\n      <text>{text}</text>",
                     if right { 100 } else { 0 }
                 );
-                feedback(&mut o, c.feedback.as_ref());
+                feedback(&mut o, c.feedback.as_deref());
                 o.push_str("    </answer>\n");
             }
         }
