@@ -27,7 +27,7 @@ pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let warn = |q: &Question, problem: Problem| Diagnostic {
         severity: Severity::Warning,
-        file: q.origin.file.clone(),
+        file: q.origin.file.to_string(),
         line: q.origin.line,
         col: q.origin.col,
         question: Some(q.id.clone()),

@@ -649,7 +649,7 @@ impl Checker {
             step: t.step,
             resources,
             origin: Origin {
-                file: src.name.clone(),
+                file: src.name.clone().into(),
                 line,
                 col,
             },
@@ -926,7 +926,7 @@ impl Checker {
             tags: q.tags.clone(),
             related: q.related.clone(),
             origin: Origin {
-                file: src.name.clone(),
+                file: src.name.clone().into(),
                 line,
                 col,
             },

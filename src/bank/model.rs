@@ -35,8 +35,10 @@ where
 
 /// Where something was written: a file (or built-in bank) and a 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Origin {
-    pub file: String,
+    #[serde(deserialize_with = "borrowed")]
+    pub file: Text,
     pub line: usize,
     pub col: usize,
 }

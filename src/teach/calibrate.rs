@@ -246,7 +246,7 @@ pub fn calibrate_questions(
     let scope: Vec<&Question> = catalog
         .questions
         .iter()
-        .filter(|q| graded(q) && files.contains(&q.origin.file))
+        .filter(|q| graded(q) && files.iter().any(|f| *f == q.origin.file))
         .collect();
     if scope.is_empty() {
         return Err(CalibrationError::NoQuestions);
@@ -458,7 +458,7 @@ pub fn calibrate_questions(
         .map(|(i, q)| QuestionCalibration {
             id: q.id.clone(),
             area: q.area.clone(),
-            file: q.origin.file.clone(),
+            file: q.origin.file.to_string(),
             answered: answered[i],
             right: right[i],
             guess_rate: guessing_c(&q.kind),
