@@ -27,16 +27,10 @@ mod bank {
     }
 }
 
+use bank::load::ron_options;
 use bank::source::{BUILTIN_BANKS, BUILTIN_ROADMAP, MAX_NESTING};
 use bank::{outline, raw, snapshot};
 use snapshot::{Snapshot, SnapshotFile, SnapshotValue};
-
-/// The RON options of the loader (`Checker::parse`).
-fn options() -> ron::Options {
-    ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .with_recursion_limit(MAX_NESTING)
-}
 
 fn main() {
     println!("cargo::rerun-if-changed=question_banks");
@@ -50,12 +44,12 @@ fn main() {
             continue;
         };
         let value = if name == "roadmap.ron" {
-            match options().from_str::<raw::RawRoadmap>(text) {
+            match ron_options().from_str::<raw::RawRoadmap>(text) {
                 Ok(r) if r.format_version == raw::FORMAT_VERSION => SnapshotValue::Roadmap(r),
                 _ => continue,
             }
         } else {
-            match options().from_str::<raw::RawBank>(text) {
+            match ron_options().from_str::<raw::RawBank>(text) {
                 Ok(b) if b.format_version == raw::FORMAT_VERSION => SnapshotValue::Bank(b),
                 _ => continue,
             }

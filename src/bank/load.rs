@@ -459,10 +459,7 @@ impl Checker {
     }
 
     fn parse<T: serde::de::DeserializeOwned>(&mut self, src: &Source) -> Option<T> {
-        let opts = ron::Options::default()
-            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-            .with_recursion_limit(MAX_NESTING);
-        match opts.from_str::<T>(&src.text) {
+        match ron_options().from_str::<T>(&src.text) {
             Ok(v) => {
                 self.check_version(src);
                 Some(v)
@@ -1181,6 +1178,14 @@ fn related_index(cat: &Catalog) -> Vec<Vec<usize>> {
     related
 }
 
+/// The RON options every bank and roadmap is read with (`build.rs` reads the shipped
+/// files with them too).
+pub(crate) fn ron_options() -> ron::Options {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(MAX_NESTING)
+}
+
 /// Ids use lower-case ASCII letters, digits, `_`, `-` and `.`, up to 100 characters.
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
@@ -1308,10 +1313,7 @@ mod snapshot_tests {
                 text: text.clone().into(),
                 builtin: false,
             });
-            let raw: RawBank = ron::Options::default()
-                .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-                .from_str(&text)
-                .unwrap();
+            let raw: RawBank = ron_options().from_str(&text).unwrap();
             let mut parsed = CatalogBuilder::builtin();
             parsed.add_parsed("bank.ron".into(), raw);
             // Never the catalog of the shipped files alone.
