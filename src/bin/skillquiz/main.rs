@@ -109,7 +109,6 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
         }
     };
-    prompt::install_interrupt_handler();
     let err_theme = Theme::for_stream(io::stderr().is_terminal());
     match run(cli) {
         Ok(code) => code,

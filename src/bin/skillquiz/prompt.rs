@@ -128,12 +128,22 @@ fn finish(bytes: Vec<u8>, max: usize) -> std::io::Result<String> {
 /// Lines read ahead at most: a huge answers file is not read into memory.
 const READ_AHEAD: usize = 64;
 
-/// Answer lines (typed, piped or from an answers file), read on a thread of their own so
-/// that Ctrl-C can end a quiz while a read is waiting.
+/// Answer lines: typed, piped or from an answers file.
 pub struct Lines {
-    rx: Receiver<Input>,
-    /// With a line editor: where to send the prompt of each read (plain, styled).
-    ask: Option<SyncSender<(String, String)>>,
+    from: LinesFrom,
+}
+
+enum LinesFrom {
+    /// Read on this thread as they are asked for: a file, which never keeps a read waiting
+    /// (no thread to start, and Ctrl-C stops the program as it does outside a quiz).
+    Here(std::cell::RefCell<Box<dyn BufRead>>),
+    /// Read on a thread of their own (a terminal, a pipe), so that Ctrl-C can end a quiz
+    /// while a read is waiting.
+    Reader {
+        rx: Receiver<Input>,
+        /// With a line editor: where to send the prompt of each read (plain, styled).
+        ask: Option<SyncSender<(String, String)>>,
+    },
 }
 
 impl Lines {
@@ -150,6 +160,7 @@ impl Lines {
             .ok()?
             .build();
         let mut rl = rustyline::DefaultEditor::with_config(config).ok()?;
+        install_interrupt_handler();
         let (tx, rx) = sync_channel(1);
         let (ask, asked) = sync_channel::<(String, String)>(1);
         if let Ok(mut slot) = INTERRUPTS.lock() {
@@ -170,18 +181,20 @@ impl Lines {
                 }
             }
         });
-        Some(Lines { rx, ask: Some(ask) })
+        Some(Lines {
+            from: LinesFrom::Reader { rx, ask: Some(ask) },
+        })
     }
 
     /// True when a line editor shows the prompt (the caller must not print it).
     pub fn edits(&self) -> bool {
-        self.ask.is_some()
+        matches!(self.from, LinesFrom::Reader { ask: Some(_), .. })
     }
 
     /// The next line, the prompt shown by the editor if there is one (else by the caller
     /// before this call).
     pub fn next_after(&self, plain: &str, styled: &str) -> Input {
-        if let Some(ask) = &self.ask
+        if let LinesFrom::Reader { ask: Some(ask), .. } = &self.from
             && ask.send((plain.to_string(), styled.to_string())).is_err()
         {
             return Input::End;
@@ -189,40 +202,79 @@ impl Lines {
         self.next()
     }
 
-    /// Starts reading stdin.
+    /// Reads stdin: on this thread when it is a file (`< answers.txt`), else on a thread.
     pub fn stdin() -> Lines {
-        Lines::reader(Box::new(std::io::BufReader::new(std::io::stdin())))
+        use std::os::fd::AsFd;
+        let stdin = std::io::stdin();
+        let file = stdin.as_fd().try_clone_to_owned().map(std::fs::File::from);
+        match file {
+            Ok(f) if reads_never_wait(&f) => Lines::here(Box::new(std::io::BufReader::new(f))),
+            _ => Lines::reader(Box::new(std::io::BufReader::new(stdin))),
+        }
     }
 
-    /// Starts reading `input`, with Ctrl-C routed into the same stream.
+    /// Reads `input` on this thread, as lines are asked for.
+    fn here(input: Box<dyn BufRead>) -> Lines {
+        Lines {
+            from: LinesFrom::Here(std::cell::RefCell::new(input)),
+        }
+    }
+
+    /// Starts reading `input` on a thread, with Ctrl-C routed into the same stream.
     pub fn reader(mut input: Box<dyn BufRead + Send>) -> Lines {
+        install_interrupt_handler();
         let (tx, rx) = sync_channel(READ_AHEAD);
         if let Ok(mut slot) = INTERRUPTS.lock() {
             *slot = Some(tx.clone());
         }
         std::thread::spawn(move || {
             loop {
-                let msg = match read_line_bounded(&mut *input, MAX_LINE_BYTES) {
-                    Ok(None) => Input::End,
-                    Ok(Some(line)) => Input::Line(line),
-                    Err(e) => Input::Failed(e),
-                };
+                let msg = read_input(&mut *input);
                 let last = !matches!(msg, Input::Line(_));
                 if tx.send(msg).is_err() || last {
                     return;
                 }
             }
         });
-        Lines { rx, ask: None }
+        Lines {
+            from: LinesFrom::Reader { rx, ask: None },
+        }
     }
 
     pub fn next(&self) -> Input {
-        let msg = self.rx.recv().unwrap_or(Input::End);
+        let msg = match &self.from {
+            LinesFrom::Here(input) => read_input(&mut **input.borrow_mut()),
+            LinesFrom::Reader { rx, .. } => rx.recv().unwrap_or(Input::End),
+        };
         if INTERRUPTED.swap(false, Ordering::SeqCst) {
             Input::Interrupt
         } else {
             msg
         }
+    }
+}
+
+/// One read of an answer line.
+fn read_input(input: &mut dyn BufRead) -> Input {
+    match read_line_bounded(input, MAX_LINE_BYTES) {
+        Ok(None) => Input::End,
+        Ok(Some(line)) => Input::Line(line),
+        Err(e) => Input::Failed(e),
+    }
+}
+
+/// True for a file whose reads never wait for someone: a regular file, a block device, or
+/// a character device that is not a terminal (`/dev/null`). A terminal, a pipe, a FIFO or
+/// a socket can keep a read waiting.
+fn reads_never_wait(f: &std::fs::File) -> bool {
+    use std::io::IsTerminal;
+    use std::os::unix::fs::FileTypeExt;
+    match f.metadata() {
+        Ok(m) => {
+            let t = m.file_type();
+            t.is_file() || t.is_block_device() || (t.is_char_device() && !f.is_terminal())
+        }
+        Err(_) => false,
     }
 }
 
@@ -240,7 +292,11 @@ pub fn answer_lines(
             let f = std::fs::File::open(p).map_err(|e| {
                 crate::Failure::Usage(format!("cannot read answers file {}: {e}", p.display()))
             })?;
-            Lines::reader(Box::new(std::io::BufReader::new(f)))
+            if reads_never_wait(&f) {
+                Lines::here(Box::new(std::io::BufReader::new(f)))
+            } else {
+                Lines::reader(Box::new(std::io::BufReader::new(f)))
+            }
         }
     })
 }
@@ -271,19 +327,24 @@ pub fn ui_stream(json: bool, stdin_is_terminal: bool) -> (Box<dyn Write>, Theme)
     }
 }
 
-/// Installs the Ctrl-C handler (once, at start).
-pub fn install_interrupt_handler() {
-    let _ = ctrlc::set_handler(|| {
-        if IN_QUIZ.load(Ordering::SeqCst)
-            && let Ok(slot) = INTERRUPTS.lock()
-            && let Some(tx) = slot.as_ref()
-        {
-            INTERRUPTED.store(true, Ordering::SeqCst);
-            // Wakes a waiting read; when lines are queued, the flag is seen first.
-            let _ = tx.try_send(Input::Interrupt);
-            return;
-        }
-        std::process::exit(130);
+/// Installs the Ctrl-C handler, once, as a quiz starts reading from something that can
+/// keep it waiting (its thread is not started for anything else). Before that, and in
+/// every other command, Ctrl-C stops the program as usual (the shell's status 130).
+fn install_interrupt_handler() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            if IN_QUIZ.load(Ordering::SeqCst)
+                && let Ok(slot) = INTERRUPTS.lock()
+                && let Some(tx) = slot.as_ref()
+            {
+                INTERRUPTED.store(true, Ordering::SeqCst);
+                // Wakes a waiting read; when lines are queued, the flag is seen first.
+                let _ = tx.try_send(Input::Interrupt);
+                return;
+            }
+            std::process::exit(130);
+        });
     });
 }
 
@@ -580,4 +641,42 @@ pub enum ScriptError {
     Bad(Box<BadAnswerLine>),
     Io { source: String, err: std::io::Error },
     Record(HistoryError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_read_here_and_pipes_on_a_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("answers.txt");
+        std::fs::write(&path, "a\r\nb\n").unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        assert!(reads_never_wait(&file));
+        assert!(reads_never_wait(&std::fs::File::open("/dev/null").unwrap()));
+        let (pipe, _writer) = std::io::pipe().unwrap();
+        assert!(!reads_never_wait(&std::fs::File::from(
+            std::os::fd::OwnedFd::from(pipe)
+        )));
+
+        // The file's lines, in order, then the end, with no thread started.
+        let Ok(lines) = answer_lines(Some(&path), false) else {
+            panic!("the answers file opens")
+        };
+        assert!(matches!(lines.from, LinesFrom::Here(_)));
+        assert!(matches!(lines.next(), Input::Line(l) if l == "a\n"));
+        assert!(matches!(lines.next(), Input::Line(l) if l == "b\n"));
+        assert!(matches!(lines.next(), Input::End));
+        assert!(matches!(lines.next(), Input::End));
+        assert!(!lines.edits());
+    }
+
+    #[test]
+    fn a_reader_thread_gives_the_same_lines() {
+        let lines = Lines::reader(Box::new(std::io::Cursor::new(b"a\r\nb\n".to_vec())));
+        assert!(matches!(lines.next(), Input::Line(l) if l == "a\n"));
+        assert!(matches!(lines.next(), Input::Line(l) if l == "b\n"));
+        assert!(matches!(lines.next(), Input::End));
+    }
 }
