@@ -24,6 +24,7 @@ mod bank {
     mod builtin {
         pub const BUILTIN_SNAPSHOT: &[u8] = &[];
         pub const BUILTIN_CATALOG: &[u8] = &[];
+        pub const BUILTIN_TEXTS: &str = "";
     }
 }
 
@@ -64,9 +65,10 @@ fn main() {
     let bytes = rmp_serde::to_vec_named(&Snapshot { files }).expect("the snapshot encodes");
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("builtin.snapshot"), bytes).expect("the snapshot is written");
-    let catalog = bank::load::CatalogBuilder::builtin()
+    let (catalog, texts) = bank::load::CatalogBuilder::builtin()
         .build()
         .map(|cat| snapshot::encode_catalog(&cat))
         .unwrap_or_default();
     std::fs::write(out.join("builtin.catalog"), catalog).expect("the catalog is written");
+    std::fs::write(out.join("builtin.texts"), texts).expect("the texts are written");
 }

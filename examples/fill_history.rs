@@ -36,9 +36,9 @@ fn main() {
                 let bank = &catalog.banks[q.bank];
                 Recorded {
                     response: Response {
-                        id: q.id.clone(),
-                        topic: q.topic.clone(),
-                        area: q.area.clone(),
+                        id: q.id.to_string(),
+                        topic: q.topic.to_string(),
+                        area: q.area.to_string(),
                         answer: Answer::Skip,
                         score: if correct { 1.0 } else { 0.0 },
                         correct,

@@ -483,7 +483,7 @@ impl<'c> ClassAnalysis<'c> {
         let mut banks = BTreeSet::new();
         for q in &result.questions {
             let (question, graded) = regrade(cat, file, &q.id, &q.answer, &q.order, q.certainty)?;
-            let index = cat.question_index[&q.id];
+            let index = cat.question_index[q.id.as_str()];
             if !seen.insert(index) {
                 return Err(ResultError::Malformed {
                     file: file.into(),
@@ -680,7 +680,7 @@ impl<'c> ClassAnalysis<'c> {
             let choices = choice_counts(&q.kind, &it.choices);
             let share = |k: u64| (it.certain > 0).then(|| k as f64 / it.certain as f64);
             let mut stats = ItemStats {
-                id: q.id.clone(),
+                id: q.id.to_string(),
                 prompt: q.prompt.to_string(),
                 kind: q.kind.name().into(),
                 attempts: it.n as usize,
@@ -764,7 +764,7 @@ impl<'c> ClassAnalysis<'c> {
                     && used.contains(&cat.banks[q.bank].name)
                     && !self.items.contains_key(i)
             })
-            .map(|(_, q)| q.id.clone())
+            .map(|(_, q)| q.id.to_string())
             .collect();
         let mut banks: Vec<String> = cat
             .banks

@@ -264,9 +264,9 @@ mod tests {
         cat.questions_in_topic(topic)
             .zip(right)
             .map(|(q, &ok)| Response {
-                id: q.id.clone(),
-                topic: q.topic.clone(),
-                area: q.area.clone(),
+                id: q.id.to_string(),
+                topic: q.topic.to_string(),
+                area: q.area.to_string(),
                 answer: Answer::Skip,
                 score: if ok { 1.0 } else { 0.0 },
                 correct: ok,
@@ -281,9 +281,9 @@ mod tests {
     fn rating(cat: &Catalog, topic: &str, rating: u8) -> Response {
         let q = cat.questions_in_topic(topic).next().unwrap();
         Response {
-            id: q.id.clone(),
-            topic: q.topic.clone(),
-            area: q.area.clone(),
+            id: q.id.to_string(),
+            topic: q.topic.to_string(),
+            area: q.area.to_string(),
             answer: Answer::Rating(rating),
             score: f64::from(rating - 1) / 4.0,
             correct: false,

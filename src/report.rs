@@ -333,7 +333,7 @@ impl QuizResult {
                     })
                     .unwrap_or_default();
                 missed.push(Missed {
-                    id: q.id.clone(),
+                    id: q.id.to_string(),
                     prompt: q.prompt.to_string(),
                     code: q.code.as_deref().map(str::to_string),
                     your_answer: describe_answer(q, &r.order, &r.answer),

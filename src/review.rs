@@ -168,7 +168,7 @@ impl<'c> ReviewSession<'c> {
         let mut items = Vec::new();
         let mut unknown = Vec::new();
         for c in cards {
-            match catalog.question_index.get(&c.question) {
+            match catalog.question_index.get(c.question.as_str()) {
                 Some(&qi) => items.push((qi, crate::quiz::choice_order(catalog, qi, &mut rng))),
                 None => unknown.push(c.question.clone()),
             }

@@ -132,7 +132,7 @@ fn choice_questions_explain_a_tempting_wrong_choice() {
                 .any(|(i, c)| !answers.contains(&i) && c.feedback.is_some()),
             _ => false,
         })
-        .map(|q| q.id.as_str())
+        .map(|q| q.id.as_ref())
         .collect();
     assert!(
         missing.is_empty(),

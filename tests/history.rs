@@ -537,9 +537,9 @@ fn progress_on_a_long_history_agrees_with_the_full_replay() {
                 let correct = rng.random::<f64>() < 0.2 + 0.01 * a as f64;
                 Recorded {
                     response: Response {
-                        id: q.id.clone(),
-                        topic: q.topic.clone(),
-                        area: q.area.clone(),
+                        id: q.id.to_string(),
+                        topic: q.topic.to_string(),
+                        area: q.area.to_string(),
                         answer: Answer::Skip,
                         score: f64::from(u8::from(correct)),
                         correct,

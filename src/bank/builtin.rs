@@ -7,3 +7,6 @@ pub const BUILTIN_SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/bu
 
 /// The checked catalog of the shipped files (postcard), or nothing when they do not load.
 pub const BUILTIN_CATALOG: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin.catalog"));
+
+/// The texts of that catalog, one after another (see [`super::model::pool`]).
+pub const BUILTIN_TEXTS: &str = include_str!(concat!(env!("OUT_DIR"), "/builtin.texts"));

@@ -30,7 +30,7 @@ pub fn lint(cat: &Catalog, files: Option<&[String]>) -> Vec<Diagnostic> {
         file: q.origin.file.to_string(),
         line: q.origin.line,
         col: q.origin.col,
-        question: Some(q.id.clone()),
+        question: Some(q.id.to_string()),
         problem,
     };
     // The give-away search is a fifth of the whole: it runs beside the rest.
@@ -62,7 +62,7 @@ fn lint_prompts(
             out.push(warn(
                 q,
                 Problem::DuplicatePrompt {
-                    other: first.id.clone(),
+                    other: first.id.to_string(),
                     at: first.origin.to_string(),
                 },
             ));
@@ -74,7 +74,7 @@ fn lint_prompts(
             out.push(warn(
                 q,
                 Problem::SimilarPrompt {
-                    other: other.id.clone(),
+                    other: other.id.to_string(),
                     at: other.origin.to_string(),
                 },
             ));
@@ -99,8 +99,8 @@ fn lint_prompts(
             out.push(warn(
                 q,
                 Problem::IdNotNamespaced {
-                    id: q.id.clone(),
-                    area: q.area.clone(),
+                    id: q.id.to_string(),
+                    area: q.area.to_string(),
                 },
             ));
         }
@@ -144,7 +144,7 @@ fn push_giveaways(
 ) {
     for f in found {
         let (q, other) = (&cat.questions[f.question], &cat.questions[f.other]);
-        let (other_id, at) = (other.id.clone(), other.origin.to_string());
+        let (other_id, at) = (other.id.to_string(), other.origin.to_string());
         out.push(warn(
             q,
             match f.why {
@@ -201,7 +201,7 @@ fn lint_banks_and_topics(
     // Per topic, in one pass: how many questions, and the first in the files checked.
     let mut per_topic: HashMap<&str, (usize, Option<&Question>)> = HashMap::new();
     for q in &cat.questions {
-        let entry = per_topic.entry(q.topic.as_str()).or_insert((0, None));
+        let entry = per_topic.entry(q.topic.as_ref()).or_insert((0, None));
         entry.0 += 1;
         if entry.1.is_none() && wanted(&q.origin.file) {
             entry.1 = Some(q);

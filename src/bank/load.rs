@@ -1,6 +1,6 @@
 //! Loading is validation: sources become a [`Catalog`] or the full list of what is wrong.
 
-use super::builtin::{BUILTIN_CATALOG, BUILTIN_SNAPSHOT};
+use super::builtin::{BUILTIN_CATALOG, BUILTIN_SNAPSHOT, BUILTIN_TEXTS};
 use super::diagnostic::{BankErrors, Diagnostic, Problem, Severity};
 use super::model::*;
 use super::outline::{Node, outline, outline_light};
@@ -184,7 +184,7 @@ impl CatalogBuilder {
         if !only_shipped {
             return None;
         }
-        let mut cat = decode_catalog(BUILTIN_CATALOG)?;
+        let mut cat = decode_catalog(BUILTIN_CATALOG, BUILTIN_TEXTS)?;
         cat.reindex();
         Some(cat)
     }
@@ -909,9 +909,9 @@ impl Checker {
         }
         let (line, col) = loc.position(start);
         Some(Question {
-            id: q.id.clone(),
-            topic: q.topic.clone(),
-            area: topic?.area.clone(),
+            id: q.id.clone().into(),
+            topic: q.topic.clone().into(),
+            area: topic?.area.clone().into(),
             difficulty: q.difficulty,
             prompt: q.prompt.clone().into(),
             code: q.code.clone().map(Text::from),
@@ -1163,7 +1163,7 @@ fn related_index(cat: &Catalog) -> Vec<Vec<usize>> {
     let mut related = vec![Vec::new(); cat.questions.len()];
     for (i, q) in cat.questions.iter().enumerate() {
         for id in &q.related {
-            if let Some(&j) = cat.question_index.get(id)
+            if let Some(&j) = cat.question_index.get(id.as_str())
                 && j != i
             {
                 related[i].push(j);
@@ -1246,11 +1246,11 @@ mod snapshot_tests {
 
     /// What matters of a catalog, in a fixed order (its indexes are hash maps).
     fn shown(c: &Catalog) -> String {
-        let sorted = |m: &HashMap<String, usize>| {
+        fn sorted<K: Ord + std::fmt::Debug>(m: &HashMap<K, usize>) -> String {
             let mut v: Vec<_> = m.iter().collect();
             v.sort();
             format!("{v:?}")
-        };
+        }
         format!(
             "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}\n{}\n{}",
             c.steps,
@@ -1284,13 +1284,20 @@ mod snapshot_tests {
         let cat = reads(FromBuild::Nothing, &[]).unwrap();
         // (Decoded strings borrow from the bytes, which live as long as the program.)
         let leak = |bytes: Vec<u8>| -> &'static [u8] { Box::leak(bytes.into_boxed_slice()) };
-        assert!(decode_catalog(leak(encode_catalog(&cat))).is_some());
+        let (bytes, texts) = encode_catalog(&cat);
+        let texts: &'static str = texts.leak();
+        let mut back = decode_catalog(leak(bytes.clone()), texts).expect("it decodes");
+        back.reindex();
+        assert_eq!(shown(&back), shown(&cat));
         // The build writes nothing when the shipped files do not load.
-        assert!(decode_catalog(&[]).is_none());
+        assert!(decode_catalog(&[], "").is_none());
         // A catalog made from other texts (a stale build) is not used.
+        let (_, body) = postcard::take_from_bytes::<Vec<(String, usize)>>(&bytes).unwrap();
         let mut other = postcard::to_allocvec(&[("maths.ron", 1usize)]).unwrap();
-        other.extend(postcard::to_allocvec(&cat).unwrap());
-        assert!(decode_catalog(leak(other)).is_none());
+        other.extend(body);
+        assert!(decode_catalog(leak(other), texts).is_none());
+        // A text outside the pool is refused, not a panic.
+        assert!(decode_catalog(leak(bytes.clone()), "").is_none());
         // Nor is it when another bank is loaded beside the shipped ones.
         let mut b = CatalogBuilder::builtin();
         b.add_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good"));

@@ -14,30 +14,137 @@ use serde::{Deserialize, Serialize};
 /// `super::snapshot`), owned for a bank read from a file.
 pub type Text = std::borrow::Cow<'static, str>;
 
-/// A [`Text`] borrowed from what is deserialised, which lives as long as the program (the
-/// binary's catalog): no copy is made.
-fn borrowed<'de, D>(d: D) -> Result<Text, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    'de: 'static,
-{
-    <&'de str>::deserialize(d).map(Text::Borrowed)
-}
+/// How the texts of the built-in catalog are kept (see `super::snapshot`): while the build
+/// encodes it, each distinct text is written once to a pool of texts and the catalog holds
+/// where it is (offset and length); while the program decodes it, each text is borrowed
+/// from that pool, which is compiled into the binary as a `&'static str`, so its UTF-8 was
+/// checked once by the compiler instead of text by text at every start. Outside those two
+/// calls ([`pool::write`], [`pool::read`]) a text is (de)serialised as a string.
+pub(crate) mod pool {
+    use super::Text;
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::cell::{Cell, RefCell};
 
-/// As [`borrowed`], for a text that may be absent.
-fn borrowed_opt<'de, D>(d: D) -> Result<Option<Text>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    'de: 'static,
-{
-    Option::<&'de str>::deserialize(d).map(|t| t.map(Text::Borrowed))
+    /// A pool being written: its texts, and where each is.
+    struct Writing {
+        texts: String,
+        seen: foldhash::HashMap<String, (u32, u32)>,
+    }
+
+    thread_local! {
+        static WRITING: RefCell<Option<Writing>> = const { RefCell::new(None) };
+        static READING: Cell<Option<&'static str>> = const { Cell::new(None) };
+    }
+
+    /// Turns the pool off when dropped, even if what ran in it panicked.
+    struct Off;
+
+    impl Drop for Off {
+        fn drop(&mut self) {
+            WRITING.with_borrow_mut(|w| *w = None);
+            READING.set(None);
+        }
+    }
+
+    /// Runs `f` (which serialises) with texts written to a new pool; gives its result and
+    /// the pool.
+    #[allow(dead_code, reason = "build.rs writes the pool, the program reads it")]
+    pub fn write<T>(f: impl FnOnce() -> T) -> (T, String) {
+        let _off = Off;
+        WRITING.with_borrow_mut(|w| {
+            *w = Some(Writing {
+                texts: String::new(),
+                seen: Default::default(),
+            })
+        });
+        let out = f();
+        let texts = WRITING.with_borrow_mut(|w| w.take().map(|w| w.texts).unwrap_or_default());
+        (out, texts)
+    }
+
+    /// Runs `f` (which deserialises) with texts borrowed from `texts`.
+    pub fn read<T>(texts: &'static str, f: impl FnOnce() -> T) -> T {
+        let _off = Off;
+        READING.set(Some(texts));
+        f()
+    }
+
+    /// Where `text` is in the pool being written (added if new), or `None` when no pool
+    /// is being written.
+    fn place(text: &str) -> Option<(u32, u32)> {
+        WRITING.with_borrow_mut(|w| {
+            let Writing { texts, seen } = w.as_mut()?;
+            Some(*seen.entry(text.to_string()).or_insert_with(|| {
+                let at = texts.len() as u32;
+                texts.push_str(text);
+                (at, text.len() as u32)
+            }))
+        })
+    }
+
+    /// A text as it is serialised.
+    pub struct Out<'a>(pub &'a Text);
+
+    impl Serialize for Out<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            match place(&self.0[..]) {
+                Some(span) => span.serialize(s),
+                None => s.serialize_str(&self.0[..]),
+            }
+        }
+    }
+
+    /// A text as it is deserialised: borrowed from the pool, or from what is deserialised
+    /// (which lives as long as the program: the binary's catalog); no copy is made.
+    pub struct In(pub Text);
+
+    impl<'de: 'static> Deserialize<'de> for In {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            match READING.get() {
+                Some(texts) => {
+                    let (at, len) = <(u32, u32)>::deserialize(d)?;
+                    let (at, len) = (at as usize, len as usize);
+                    at.checked_add(len)
+                        .and_then(|end| texts.get(at..end))
+                        .map(|t| In(Text::Borrowed(t)))
+                        .ok_or_else(|| D::Error::custom("a text outside the pool of texts"))
+                }
+                None => <&'de str>::deserialize(d).map(|t| In(Text::Borrowed(t))),
+            }
+        }
+    }
+
+    pub fn serialize<S: Serializer>(t: &Text, s: S) -> Result<S::Ok, S::Error> {
+        Out(t).serialize(s)
+    }
+
+    pub fn deserialize<'de: 'static, D: Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+        In::deserialize(d).map(|t| t.0)
+    }
+
+    /// As the functions above, for a text that may be absent.
+    pub mod opt {
+        use super::{In, Out, Text};
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+        pub fn serialize<S: Serializer>(t: &Option<Text>, s: S) -> Result<S::Ok, S::Error> {
+            t.as_ref().map(Out).serialize(s)
+        }
+
+        pub fn deserialize<'de: 'static, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<Text>, D::Error> {
+            Option::<In>::deserialize(d).map(|t| t.map(|t| t.0))
+        }
+    }
 }
 
 /// Where something was written: a file (or built-in bank) and a 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(bound(deserialize = "'de: 'static"))]
 pub struct Origin {
-    #[serde(deserialize_with = "borrowed")]
+    #[serde(with = "pool")]
     pub file: Text,
     pub line: usize,
     pub col: usize,
@@ -53,10 +160,10 @@ impl std::fmt::Display for Origin {
 #[serde(bound(deserialize = "'de: 'static"))]
 #[non_exhaustive]
 pub struct Resource {
-    #[serde(deserialize_with = "borrowed")]
+    #[serde(with = "pool")]
     pub title: Text,
     /// Always an `https://` URL.
-    #[serde(deserialize_with = "borrowed")]
+    #[serde(with = "pool")]
     pub url: Text,
     pub kind: ResourceKind,
 }
@@ -68,9 +175,9 @@ pub struct Resource {
 pub struct Step {
     /// 1 to 7.
     pub number: u8,
-    #[serde(deserialize_with = "borrowed")]
+    #[serde(with = "pool")]
     pub title: Text,
-    #[serde(deserialize_with = "borrowed")]
+    #[serde(with = "pool")]
     pub summary: Text,
     pub resources: Vec<Resource>,
 }
@@ -90,7 +197,7 @@ pub struct Area {
 pub struct Topic {
     /// Namespaced by its area: `maths.linear_algebra`.
     pub id: String,
-    #[serde(deserialize_with = "borrowed")]
+    #[serde(with = "pool")]
     pub title: Text,
     pub area: String,
     /// The roadmap step (1 to 7) this topic belongs to.
@@ -103,9 +210,9 @@ pub struct Topic {
 #[serde(bound(deserialize = "'de: 'static"))]
 #[non_exhaustive]
 pub struct Choice {
-    #[serde(deserialize_with = "borrowed")]
+    #[serde(with = "pool")]
     pub text: Text,
-    #[serde(deserialize_with = "borrowed_opt")]
+    #[serde(with = "pool::opt")]
     pub feedback: Option<Text>,
     pub resource: Option<Resource>,
 }
@@ -236,16 +343,19 @@ impl ItemParams {
 #[non_exhaustive]
 pub struct Question {
     /// Unique across every loaded bank.
-    pub id: String,
-    pub topic: String,
-    pub area: String,
+    #[serde(with = "pool")]
+    pub id: Text,
+    #[serde(with = "pool")]
+    pub topic: Text,
+    #[serde(with = "pool")]
+    pub area: Text,
     pub difficulty: Difficulty,
-    #[serde(deserialize_with = "borrowed")]
+    #[serde(with = "pool")]
     pub prompt: Text,
-    #[serde(deserialize_with = "borrowed_opt")]
+    #[serde(with = "pool::opt")]
     pub code: Option<Text>,
     pub kind: Kind,
-    #[serde(deserialize_with = "borrowed")]
+    #[serde(with = "pool")]
     pub explanation: Text,
     /// Item parameters written in the bank, if any.
     pub params: Option<ItemParams>,
@@ -291,7 +401,7 @@ pub struct Catalog {
     #[serde(skip)]
     pub(crate) area_index: HashMap<String, usize>,
     #[serde(skip)]
-    pub(crate) question_index: HashMap<String, usize>,
+    pub(crate) question_index: HashMap<Text, usize>,
     /// For each question (same index), the questions it must not share a quiz with: the
     /// `related` lists of both sides, resolved to indices, without itself or duplicates.
     pub(crate) related: Vec<Vec<usize>>,
@@ -301,7 +411,10 @@ impl Catalog {
     /// Rebuilds the indexes by id (which are not serialised) from the lists, whose ids
     /// are unique.
     pub(crate) fn reindex(&mut self) {
-        fn index<T>(items: &[T], id: impl Fn(&T) -> &String) -> HashMap<String, usize> {
+        fn index<T, K: Clone + Eq + std::hash::Hash>(
+            items: &[T],
+            id: impl Fn(&T) -> &K,
+        ) -> HashMap<K, usize> {
             items
                 .iter()
                 .enumerate()

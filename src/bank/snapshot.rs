@@ -13,7 +13,7 @@
 //! starts from that, without parsing or checking anything. This module is shared with
 //! `build.rs`, which compiles the loader's modules too.
 
-use super::model::Catalog;
+use super::model::{Catalog, pool};
 use super::outline::Node;
 use super::raw::{RawBank, RawRoadmap};
 use super::source::{BUILTIN_BANKS, BUILTIN_ROADMAP};
@@ -54,24 +54,26 @@ pub fn builtin_files() -> Vec<(String, usize)> {
         .collect()
 }
 
-/// The catalog of the shipped files, checked at build time, as postcard: the files it
-/// was made from ([`builtin_files`]), then the catalog.
+/// The catalog of the shipped files, checked at build time, as postcard (the files it
+/// was made from, [`builtin_files`], then the catalog), and the pool of its texts (see
+/// [`super::model::pool`]).
 #[allow(
     dead_code,
     reason = "build.rs writes the catalog, the program reads it"
 )]
-pub fn encode_catalog(cat: &Catalog) -> Vec<u8> {
+pub fn encode_catalog(cat: &Catalog) -> (Vec<u8>, String) {
     let mut bytes = postcard::to_allocvec(&builtin_files()).expect("names encode");
-    bytes.extend(postcard::to_allocvec(cat).expect("a catalog encodes"));
-    bytes
+    let (encoded, texts) = pool::write(|| postcard::to_allocvec(cat).expect("a catalog encodes"));
+    bytes.extend(encoded);
+    (bytes, texts)
 }
 
-/// The catalog [`encode_catalog`] wrote, when it was made from the files this program
-/// holds (its indexes are rebuilt by the caller).
-pub fn decode_catalog(bytes: &'static [u8]) -> Option<Catalog> {
+/// The catalog [`encode_catalog`] wrote, with its pool of texts, when it was made from
+/// the files this program holds (its indexes are rebuilt by the caller).
+pub fn decode_catalog(bytes: &'static [u8], texts: &'static str) -> Option<Catalog> {
     let (files, rest) = postcard::take_from_bytes::<Vec<(String, usize)>>(bytes).ok()?;
     if files != builtin_files() {
         return None;
     }
-    postcard::from_bytes(rest).ok()
+    pool::read(texts, || postcard::from_bytes(rest).ok())
 }

@@ -235,6 +235,9 @@ pub struct AreaModel {
     /// Topic ids, in catalog order.
     pub topics: Vec<String>,
     evidence: Vec<TopicEvidence>,
+    /// [`AreaModel::verdicts`] of `evidence`, worked out when first asked for and
+    /// forgotten when the evidence changes (a quiz and its report ask several times).
+    verdicts: std::sync::OnceLock<AreaVerdicts>,
 }
 
 /// The offset prior φ_τ(δ_j), normalised over the 2J + 1 offsets.
@@ -269,6 +272,7 @@ impl AreaModel {
             area: area.to_string(),
             topics,
             evidence,
+            verdicts: std::sync::OnceLock::new(),
         }
     }
 
@@ -294,6 +298,7 @@ impl AreaModel {
     /// Adds `count` answers whose log-likelihood on the topic grid is `ll`, with weights
     /// summing to `weight`.
     fn add_loglik(&mut self, topic: usize, ll: &[f64], correct: bool, weight: f64, count: usize) {
+        self.verdicts.take();
         let e = &mut self.evidence[topic];
         for (l, x) in e.loglik.iter_mut().zip(ll) {
             *l += weight * x;
@@ -304,6 +309,7 @@ impl AreaModel {
 
     /// Multiplies the weight of all evidence so far by `factor` (forgetting).
     fn fade(&mut self, factor: f64) {
+        self.verdicts.take();
         for e in &mut self.evidence {
             e.loglik.iter_mut().for_each(|l| *l *= factor);
         }
@@ -345,6 +351,12 @@ impl AreaModel {
 
     /// The posterior of the area and of every topic.
     pub fn verdicts(&self) -> AreaVerdicts {
+        self.verdicts
+            .get_or_init(|| self.work_out_verdicts())
+            .clone()
+    }
+
+    fn work_out_verdicts(&self) -> AreaVerdicts {
         let offsets = offset_weights();
         let marginals = self.marginals(&offsets);
         let (area, log_post, post) = self.area_posterior(&marginals);
@@ -535,6 +547,26 @@ mod tests {
     }
 
     #[test]
+    fn verdicts_read_between_answers_follow_the_evidence() {
+        // The verdicts are kept once worked out: every change of the evidence (an answer,
+        // the fading of time) must drop them.
+        let topics = vec!["a.x".to_string(), "a.y".to_string()];
+        let mut m = AreaModel::new("a", topics.clone());
+        let mut fresh = AreaModel::new("a", topics);
+        let before = m.verdicts();
+        m.observe(0, &medium(), true, 1.0);
+        fresh.observe(0, &medium(), true, 1.0);
+        assert_ne!(m.verdicts(), before);
+        assert_eq!(m.verdicts(), fresh.work_out_verdicts());
+        m.fade(0.5);
+        fresh.fade(0.5);
+        assert_eq!(m.verdicts(), fresh.work_out_verdicts());
+        let mut copy = m.clone();
+        copy.observe(1, &medium(), false, 1.0);
+        assert_ne!(copy.verdicts(), m.verdicts());
+    }
+
+    #[test]
     fn no_evidence_is_the_prior() {
         let m = AreaModel::new("a", vec!["a.x".into(), "a.y".into()]);
         let v = m.verdicts();
@@ -628,7 +660,7 @@ mod tests {
             .unwrap();
         let ev: Vec<Evidence> = (0..8)
             .map(|_| Evidence {
-                question: q.id.clone(),
+                question: q.id.to_string(),
                 correct: false,
                 at: 0,
             })
@@ -660,7 +692,7 @@ mod tests {
         let day = DAY as i64;
         let ev: Vec<Evidence> = (0..200)
             .map(|i| Evidence {
-                question: qs[i % 40].id.clone(),
+                question: qs[i % 40].id.to_string(),
                 correct: i % 3 != 0,
                 at: REFERENCE_TIME + 400 * day + (i as i64) * day / 2,
             })

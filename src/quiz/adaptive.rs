@@ -21,8 +21,8 @@ use super::Prior;
 use crate::bank::Catalog;
 use crate::irt::{Estimate, Item, information, item_of};
 use crate::learner::model::{AreaModel, AreaVerdicts};
+use foldhash::HashMap;
 use rand::{Rng, RngExt};
-use std::collections::HashMap;
 
 /// How an adaptive quiz chooses and stops.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,8 +74,9 @@ impl AreaCat {
 #[derive(Debug, Clone)]
 pub(super) struct Adaptive {
     areas: Vec<AreaCat>,
-    /// Where each catalog question sits: (area, index in the area's pool).
-    place: HashMap<usize, (usize, usize)>,
+    /// Where each catalog question sits, by catalog index: (area, index in the area's
+    /// pool), or `None` outside the pools.
+    place: Vec<Option<(usize, usize)>>,
     /// For each pooled catalog question, the pooled questions related to it: asking one
     /// withdraws the others.
     related: HashMap<usize, Vec<usize>>,
@@ -120,7 +121,7 @@ impl Adaptive {
                 .collect();
             let recent = questions
                 .iter()
-                .map(|&i| prior.recent.contains(&catalog.questions[i].id))
+                .map(|&i| prior.recent.contains(&*catalog.questions[i].id))
                 .collect();
             let verdicts = model.verdicts();
             areas.push(AreaCat {
@@ -136,18 +137,15 @@ impl Adaptive {
         }
         // The budget can never exceed the questions there are.
         let max_items = max_items.min(areas.iter().map(|a| a.questions.len()).sum());
-        let place: HashMap<usize, (usize, usize)> = areas
+        let mut place = vec![None; catalog.questions.len()];
+        for (a, area) in areas.iter().enumerate() {
+            for (i, &q) in area.questions.iter().enumerate() {
+                place[q] = Some((a, i));
+            }
+        }
+        let related = areas
             .iter()
-            .enumerate()
-            .flat_map(|(a, area)| {
-                area.questions
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, &q)| (q, (a, i)))
-            })
-            .collect();
-        let related = place
-            .keys()
+            .flat_map(|area| &area.questions)
             .filter(|&&q| !catalog.related(q).is_empty())
             .map(|&q| (q, catalog.related(q).to_vec()))
             .collect();
@@ -202,7 +200,7 @@ impl Adaptive {
         area.available[i] = false;
         let question = area.questions[i];
         for r in self.related.get(&question).into_iter().flatten() {
-            if let Some(&(ra, ri)) = self.place.get(r) {
+            if let Some(&Some((ra, ri))) = self.place.get(*r) {
                 self.areas[ra].available[ri] = false;
             }
         }
@@ -212,7 +210,7 @@ impl Adaptive {
 
     /// Records the answer to catalog question `question`.
     pub(super) fn record(&mut self, question: usize, correct: bool) {
-        if let Some(&(a, i)) = self.place.get(&question) {
+        if let Some(&Some((a, i))) = self.place.get(question) {
             let area = &mut self.areas[a];
             area.model
                 .observe(area.topic_of[i], &area.items[i], correct, 1.0);

@@ -69,9 +69,9 @@ impl Prior {
 pub(crate) fn response_of(q: &Question, answer: Answer, order: &[usize], seconds: f64) -> Response {
     let g = grade(q, &answer);
     Response {
-        id: q.id.clone(),
-        topic: q.topic.clone(),
-        area: q.area.clone(),
+        id: q.id.to_string(),
+        topic: q.topic.to_string(),
+        area: q.area.to_string(),
         answer,
         score: g.score,
         correct: g.correct,

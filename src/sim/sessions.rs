@@ -238,7 +238,7 @@ fn run_quiz(
         let answer = if right { key(q) } else { Answer::Skip };
         quiz.answer(answer, 0.0);
         out.push(Evidence {
-            question: q.id.clone(),
+            question: q.id.to_string(),
             correct: right,
             at,
         });

@@ -257,7 +257,7 @@ pub fn calibrate_questions(
     let index: HashMap<&str, usize> = scope
         .iter()
         .enumerate()
-        .map(|(i, q)| (q.id.as_str(), i))
+        .map(|(i, q)| (q.id.as_ref(), i))
         .collect();
     let mut anchored = vec![false; scope.len()];
     match &options.anchor {
@@ -332,7 +332,7 @@ pub fn calibrate_questions(
     }
     let mut areas_seen: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, q) in scope.iter().enumerate() {
-        areas_seen.entry(q.area.as_str()).or_default().push(i);
+        areas_seen.entry(q.area.as_ref()).or_default().push(i);
     }
     let mut areas = Vec::new();
     for (area, members) in areas_seen {
@@ -456,8 +456,8 @@ pub fn calibrate_questions(
         .iter()
         .enumerate()
         .map(|(i, q)| QuestionCalibration {
-            id: q.id.clone(),
-            area: q.area.clone(),
+            id: q.id.to_string(),
+            area: q.area.to_string(),
             file: q.origin.file.to_string(),
             answered: answered[i],
             right: right[i],

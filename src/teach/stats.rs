@@ -83,8 +83,8 @@ pub fn bank_stats(cat: &Catalog, files: Option<&[String]>, min: usize) -> BankSt
             Difficulty::Medium => 1,
             Difficulty::Hard => 2,
         };
-        per_topic.entry(q.topic.as_str()).or_default()[d] += 1;
-        *per_area.entry(q.area.as_str()).or_default() += 1;
+        per_topic.entry(q.topic.as_ref()).or_default()[d] += 1;
+        *per_area.entry(q.area.as_ref()).or_default() += 1;
         if let Some(t) = cat.topic(&q.topic) {
             *per_step.entry(t.step).or_default() += 1;
         }

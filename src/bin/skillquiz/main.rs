@@ -444,8 +444,8 @@ fn list(args: cli::ListArgs) -> Result<ExitCode, Failure> {
     let mut per_area: std::collections::HashMap<&str, usize> = Default::default();
     let mut per_bank = vec![0usize; cat.banks.len()];
     for q in &cat.questions {
-        *per_topic.entry(q.topic.as_str()).or_default() += 1;
-        *per_area.entry(q.area.as_str()).or_default() += 1;
+        *per_topic.entry(q.topic.as_ref()).or_default() += 1;
+        *per_area.entry(q.area.as_ref()).or_default() += 1;
         if let Some(n) = per_bank.get_mut(q.bank) {
             *n += 1;
         }

@@ -620,7 +620,7 @@ pub fn scripted(
                 ScriptError::Bad(Box::new(BadAnswerLine {
                     source: source.into(),
                     line: number,
-                    question: item.question.id.clone(),
+                    question: item.question.id.to_string(),
                     text: text.into(),
                     reason: e.reason,
                     hint: e.hint,

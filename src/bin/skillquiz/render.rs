@@ -168,8 +168,8 @@ pub fn question(t: &Theme, catalog: &Catalog, item: &Item) -> String {
     let mut s = String::new();
     let topic = catalog
         .topic(&q.topic)
-        .map_or(q.topic.as_str(), |t| &t.title);
-    let area = catalog.area(&q.area).map_or(q.area.as_str(), |a| &a.title);
+        .map_or(q.topic.as_ref(), |t| &t.title);
+    let area = catalog.area(&q.area).map_or(q.area.as_ref(), |a| &a.title);
     let head = if item.review {
         format!("Review {} of {}", item.place, item.total)
     } else if !q.kind.is_graded() {

@@ -156,11 +156,9 @@ fn sim_bank(args: &SimulateArgs) -> Result<(SimBank, String), Failure> {
         topics: Vec::new(),
         n_topics: 0,
     };
-    for q in catalog
-        .questions
-        .iter()
-        .filter(|q| q.kind.is_graded() && (args.areas.is_empty() || args.areas.contains(&q.area)))
-    {
+    for q in catalog.questions.iter().filter(|q| {
+        q.kind.is_graded() && (args.areas.is_empty() || args.areas.iter().any(|a| *a == q.area))
+    }) {
         let t = match names.iter().position(|n| *n == q.topic) {
             Some(t) => t,
             None => {

@@ -87,10 +87,10 @@ pub fn export_gift(questions: &[&Question], cat: &Catalog) -> Exported {
     for q in questions {
         if matches!(q.kind, Kind::SelfRating) {
             ex.skipped
-                .push((q.id.clone(), "GIFT has no self-rating questions".into()));
+                .push((q.id.to_string(), "GIFT has no self-rating questions".into()));
             continue;
         }
-        if !topics.contains(&q.topic.as_str()) {
+        if !topics.contains(&q.topic.as_ref()) {
             topics.push(&q.topic);
         }
     }
@@ -189,7 +189,7 @@ fn write_question(ex: &mut Exported, q: &Question) {
             let weights = match moodle_weights(choices.len(), answers, marks) {
                 Ok(w) => w,
                 Err(why) => {
-                    ex.skipped.push((q.id.clone(), why));
+                    ex.skipped.push((q.id.to_string(), why));
                     return;
                 }
             };
@@ -235,7 +235,7 @@ fn write_question(ex: &mut Exported, q: &Question) {
             // matching question, and GIFT has no escape for `-` or `>`.
             if display.iter().any(|a| a.contains("->")) {
                 ex.skipped.push((
-                    q.id.clone(),
+                    q.id.to_string(),
                     "an accepted answer contains `->`, which Moodle's GIFT importer reads as a matching question (use Moodle XML)".into(),
                 ));
                 return;
@@ -266,7 +266,7 @@ fn write_question(ex: &mut Exported, q: &Question) {
     };
     *ex.written.entry(kind).or_insert(0) += 1;
     if !lost.is_empty() {
-        ex.notes.push((q.id.clone(), lost.join(", ")));
+        ex.notes.push((q.id.to_string(), lost.join(", ")));
     }
 }
 

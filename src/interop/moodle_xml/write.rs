@@ -95,7 +95,7 @@ pub fn export_moodle_xml(questions: &[&Question], cat: &Catalog) -> MoodleXmlExp
     let mut topics: Vec<&str> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for q in questions {
-        if seen.insert(q.topic.as_str()) {
+        if seen.insert(q.topic.as_ref()) {
             topics.push(&q.topic);
         }
     }
@@ -158,8 +158,10 @@ fn write_question(ex: &mut MoodleXmlExport, q: &Question) {
         Kind::Numeric { .. } => ("numerical", "numeric"),
         Kind::ShortText { .. } => ("shortanswer", "short_text"),
         Kind::SelfRating => {
-            ex.skipped
-                .push((q.id.clone(), "Moodle has no self-rating questions".into()));
+            ex.skipped.push((
+                q.id.to_string(),
+                "Moodle has no self-rating questions".into(),
+            ));
             return;
         }
     };
@@ -172,7 +174,7 @@ fn write_question(ex: &mut MoodleXmlExport, q: &Question) {
         } => match moodle_weights(choices.len(), answers, marks) {
             Ok(w) => Some(w),
             Err(why) => {
-                ex.skipped.push((q.id.clone(), why));
+                ex.skipped.push((q.id.to_string(), why));
                 return;
             }
         },
@@ -182,7 +184,7 @@ fn write_question(ex: &mut MoodleXmlExport, q: &Question) {
     let _ = writeln!(
         o,
         "  <question type=\"{qtype}\">\n    <name>\n      <text>{}</text>\n    </name>",
-        escape(&q.id)
+        escape(&*q.id)
     );
     html_field(&mut o, "    ", "questiontext", &question_html(q));
     html_field(
@@ -199,7 +201,7 @@ fn write_question(ex: &mut MoodleXmlExport, q: &Question) {
     let _ = writeln!(
         o,
         "    <defaultgrade>1</defaultgrade>\n    <penalty>{penalty}</penalty>\n    <hidden>0</hidden>\n    <idnumber>{}</idnumber>",
-        escape(&q.id)
+        escape(&*q.id)
     );
     match &q.kind {
         Kind::SingleChoice {
@@ -318,7 +320,7 @@ fn write_question(ex: &mut MoodleXmlExport, q: &Question) {
     ex.text.push_str(&o);
     *ex.written.entry(kind_name).or_insert(0) += 1;
     if !lost.is_empty() {
-        ex.notes.push((q.id.clone(), lost.join(", ")));
+        ex.notes.push((q.id.to_string(), lost.join(", ")));
     }
 }
 
