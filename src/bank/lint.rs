@@ -7,6 +7,7 @@ use super::model::{Catalog, Kind, Question};
 use crate::text::fold_text;
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// Prompts of at least this many distinct words are compared for near-duplicates.
 pub const SIMILAR_MIN_WORDS: usize = 6;
@@ -54,9 +55,17 @@ fn lint_prompts(
     let mut prompts: HashMap<&str, &Question> = HashMap::new();
     let keys: Vec<String> = cat.questions.par_iter().map(prompt_key).collect();
     let mut similar_index = SimilarIndex::new(&keys);
+    for i in 0..keys.len() {
+        if similar_index.words(i) >= SIMILAR_MIN_WORDS {
+            similar_index.add(i);
+        }
+    }
+    // Each prompt against the earlier ones, on every core (a probe reads the index only).
+    let similar = similar_index.probe_all(|i| {
+        similar_index.words(i) >= SIMILAR_MIN_WORDS && wanted(&cat.questions[i].origin.file)
+    });
     for (i, (q, key)) in cat.questions.iter().zip(&keys).enumerate() {
         let first = prompts.entry(key.as_str()).or_insert(q);
-        let words = similar_index.words(i);
         let exact = !std::ptr::eq(*first, q);
         if wanted(&q.origin.file) && exact {
             out.push(warn(
@@ -66,10 +75,7 @@ fn lint_prompts(
                     at: first.origin.to_string(),
                 },
             ));
-        } else if wanted(&q.origin.file)
-            && words >= SIMILAR_MIN_WORDS
-            && let Some(j) = similar_index.most_similar_earlier(i)
-        {
+        } else if let Some(j) = similar[i] {
             let other = &cat.questions[j];
             out.push(warn(
                 q,
@@ -78,9 +84,6 @@ fn lint_prompts(
                     at: other.origin.to_string(),
                 },
             ));
-        }
-        if words >= SIMILAR_MIN_WORDS {
-            similar_index.add(i);
         }
         if !wanted(&q.origin.file) {
             continue;
@@ -263,15 +266,16 @@ struct SimilarIndex {
     /// size, the word's position in it, and the prompt's signature.
     postings: HashMap<u32, Vec<(u32, u32, u32, u64)>>,
     /// Lookups in `postings`.
-    lookups: std::cell::Cell<usize>,
-    /// For each prompt, the last prompt that met it as a candidate (plus one; 0: never),
-    /// so that a candidate met through several words is compared once.
-    met: std::cell::RefCell<Vec<u32>>,
+    lookups: AtomicUsize,
     /// Posting entries visited (what the index exists to keep small).
-    visited: std::cell::Cell<usize>,
+    visited: AtomicUsize,
     /// Pairs whose Jaccard index was computed.
-    compared: std::cell::Cell<usize>,
+    compared: AtomicUsize,
 }
+
+/// A probe's scratch: for each prompt, the last probe that met it as a candidate (plus
+/// one; 0: never), so that a candidate met through several words is compared once.
+struct Met(Vec<u32>);
 
 impl SimilarIndex {
     fn new(keys: &[String]) -> Self {
@@ -299,17 +303,43 @@ impl SimilarIndex {
             })
             .collect();
         SimilarIndex {
-            met: std::cell::RefCell::new(vec![0; sets.len()]),
             sets,
             postings: HashMap::new(),
-            lookups: std::cell::Cell::new(0),
-            visited: std::cell::Cell::new(0),
-            compared: std::cell::Cell::new(0),
+            lookups: AtomicUsize::new(0),
+            visited: AtomicUsize::new(0),
+            compared: AtomicUsize::new(0),
         }
     }
 
     fn words(&self, i: usize) -> usize {
         self.sets[i].len()
+    }
+
+    /// A scratch for [`SimilarIndex::most_similar_earlier`].
+    fn met(&self) -> Met {
+        Met(vec![0; self.sets.len()])
+    }
+
+    /// [`SimilarIndex::most_similar_earlier`] of every prompt that `probed` says, in
+    /// chunks on every core, each chunk with its own scratch; `None` for the others.
+    fn probe_all(&self, probed: impl Fn(usize) -> bool + Sync) -> Vec<Option<usize>> {
+        let n = self.sets.len();
+        let chunk = n.div_ceil(4 * rayon::current_num_threads()).max(1024);
+        (0..n.div_ceil(chunk))
+            .into_par_iter()
+            .flat_map_iter(|c| {
+                let mut met = self.met();
+                (c * chunk..n.min((c + 1) * chunk))
+                    .map(|i| {
+                        if probed(i) {
+                            self.most_similar_earlier(i, &mut met)
+                        } else {
+                            None
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
     }
 
     /// How many of a set's first (rarest) words two similar sets must share one of.
@@ -344,15 +374,16 @@ impl SimilarIndex {
     }
 
     /// The earlier prompt most similar to prompt `i` (J ≥ the threshold); on a tie, the
-    /// latest of them.
-    fn most_similar_earlier(&self, i: usize) -> Option<usize> {
+    /// latest of them. The prompts after `i` may be in the index already or not: prompts
+    /// are added in order, so a posting list is read only up to `i`.
+    fn most_similar_earlier(&self, i: usize, met: &mut Met) -> Option<usize> {
         let a = &self.sets[i];
         let na = a.len();
         // Sizes whose Jaccard index with `na` words can reach the threshold.
         let smallest = (SIMILAR_PROMPT * na as f64 - 1e-9).ceil() as usize;
         let largest = (na as f64 / SIMILAR_PROMPT + 1e-9).floor() as usize;
         let bits: Vec<u64> = a.iter().map(|&w| Self::bit(w)).collect();
-        let mut met = self.met.borrow_mut();
+        let met = &mut met.0;
         let stamp = i as u32 + 1;
         let mut best: Option<(f64, usize)> = None;
         // The least overlap any compatible size needs (it grows with the size).
@@ -361,14 +392,16 @@ impl SimilarIndex {
             if na - pa < least {
                 break;
             }
-            self.lookups.set(self.lookups.get() + 1);
+            self.lookups.fetch_add(1, Relaxed);
             let Some(list) = self.postings.get(w) else {
                 continue;
             };
-            for &(j, nb, pb, sig) in list {
+            // The entries of earlier prompts: the list is in the order they were added.
+            let earlier = list.partition_point(|e| (e.0 as usize) < i);
+            self.visited.fetch_add(earlier, Relaxed);
+            for &(j, nb, pb, sig) in &list[..earlier] {
                 let (j, nb, pb) = (j as usize, nb as usize, pb as usize);
-                self.visited.set(self.visited.get() + 1);
-                if j >= i || nb < smallest || nb > largest || met[j] == stamp {
+                if nb < smallest || nb > largest || met[j] == stamp {
                     continue;
                 }
                 let need = Self::overlap_needed(na, nb);
@@ -380,7 +413,7 @@ impl SimilarIndex {
                     continue;
                 }
                 met[j] = stamp;
-                self.compared.set(self.compared.get() + 1);
+                self.compared.fetch_add(1, Relaxed);
                 let s = jaccard(a, &self.sets[j]);
                 if s >= SIMILAR_PROMPT
                     && best.is_none_or(|(bs, bj)| s.total_cmp(&bs).then(j.cmp(&bj)).is_gt())
@@ -490,11 +523,12 @@ mod tests {
             })
             .collect();
         let mut index = SimilarIndex::new(&keys);
+        let mut met = index.met();
         for i in 0..n {
-            index.most_similar_earlier(i);
+            index.most_similar_earlier(i, &mut met);
             index.add(i);
         }
-        let (compared, visited) = (index.compared.get(), index.visited.get());
+        let (compared, visited) = (index.compared.into_inner(), index.visited.into_inner());
         eprintln!("{compared} comparisons, {visited} postings visited for {n} prompts");
         assert!(compared < 10 * n, "{compared} comparisons for {n} prompts");
         assert!(
@@ -518,14 +552,15 @@ mod tests {
             })
             .collect();
         let mut index = SimilarIndex::new(&keys);
+        let mut met = index.met();
         for i in 0..n {
-            assert_eq!(index.most_similar_earlier(i), None);
+            assert_eq!(index.most_similar_earlier(i, &mut met), None);
             index.add(i);
         }
         // A prefix of 81 words (400 − 320 + 1), at most.
-        let lookups = index.lookups.get();
+        let lookups = index.lookups.into_inner();
         assert!(lookups <= n * 81, "{lookups} lookups for {n} prompts");
-        assert_eq!(index.compared.get(), 0);
+        assert_eq!(index.compared.into_inner(), 0);
     }
 
     #[test]
@@ -555,13 +590,19 @@ mod tests {
         keys.extend_from_within(100..140);
         keys.push("a a b c d e f g".into());
         let mut index = SimilarIndex::new(&keys);
+        let mut met = index.met();
         let mut found = Vec::new();
         for i in 0..keys.len() {
-            found.push(index.most_similar_earlier(i));
+            found.push(index.most_similar_earlier(i, &mut met));
             index.add(i);
         }
         let expected = brute_force(&keys);
         assert!(expected.iter().filter(|e| e.is_some()).count() > 20);
         assert_eq!(found, expected);
+        // Indexed whole first, then probed on every core in chunks (as the lint does):
+        // the same findings, and no posting of a later prompt visited.
+        let visited = index.visited.swap(0, Relaxed);
+        assert_eq!(index.probe_all(|_| true), expected);
+        assert_eq!(index.visited.into_inner(), visited);
     }
 }
