@@ -279,25 +279,41 @@ struct Met(Vec<u32>);
 
 impl SimilarIndex {
     fn new(keys: &[String]) -> Self {
-        let sets: Vec<Vec<&str>> = keys.par_iter().map(|k| distinct_words(k)).collect();
-        let mut frequency: HashMap<&str, usize> = HashMap::new();
-        for s in &sets {
-            for w in s {
-                *frequency.entry(w).or_insert(0) += 1;
-            }
-        }
-        // Rarest first; ties by the word, so the order does not depend on hashing.
-        let mut order: Vec<(&str, usize)> = frequency.into_iter().collect();
-        order.sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(b.0)));
-        let id: HashMap<&str, u32> = order
-            .iter()
-            .enumerate()
-            .map(|(i, (w, _))| (*w, i as u32))
+        let words: Vec<Vec<&str>> = keys.par_iter().map(|k| distinct_words(k)).collect();
+        // Each word numbered as first met (one hash per word), with how many prompts have
+        // it.
+        let mut number: HashMap<&str, u32> = HashMap::new();
+        let mut met: Vec<(&str, usize)> = Vec::new();
+        let numbered: Vec<Vec<u32>> = words
+            .into_iter()
+            .map(|ws| {
+                ws.into_iter()
+                    .map(|w| {
+                        let n = *number.entry(w).or_insert_with(|| {
+                            met.push((w, 0));
+                            (met.len() - 1) as u32
+                        });
+                        met[n as usize].1 += 1;
+                        n
+                    })
+                    .collect()
+            })
             .collect();
-        let sets: Vec<Vec<u32>> = sets
-            .par_iter()
-            .map(|s| {
-                let mut ids: Vec<u32> = s.iter().map(|w| id[w]).collect();
+        // Renumbered rarest first; ties by the word, so the order does not depend on
+        // hashing.
+        let mut order: Vec<u32> = (0..met.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (met[a as usize], met[b as usize]);
+            a.1.cmp(&b.1).then(a.0.cmp(b.0))
+        });
+        let mut rank = vec![0u32; met.len()];
+        for (r, &n) in order.iter().enumerate() {
+            rank[n as usize] = r as u32;
+        }
+        let sets: Vec<Vec<u32>> = numbered
+            .into_par_iter()
+            .map(|mut ids| {
+                ids.iter_mut().for_each(|n| *n = rank[*n as usize]);
                 ids.sort_unstable();
                 ids
             })

@@ -194,6 +194,7 @@ impl CatalogBuilder {
     fn read(&self) -> Read<'_> {
         let mut cx = Checker {
             seen_ids: HashMap::new(),
+            seen_files: Vec::new(),
             diags: self.unreadable.clone(),
         };
         let mut snapshot = (self.from_build != FromBuild::Nothing
@@ -237,6 +238,7 @@ impl CatalogBuilder {
             .map(|(src, built)| {
                 let mut own = Checker {
                     seen_ids: HashMap::new(),
+                    seen_files: Vec::new(),
                     diags: Vec::new(),
                 };
                 let bank = built.is_none().then(|| own.parse::<RawBank>(src)).flatten();
@@ -319,6 +321,7 @@ fn check(read: Read, locators: &[Locator], full: &[Option<Node>]) -> (Catalog, V
     };
     let mut cx = Checker {
         seen_ids: HashMap::new(),
+        seen_files: Vec::new(),
         diags,
     };
     let mut cat = Catalog {
@@ -434,8 +437,11 @@ fn resource_at(node: Option<&Node>, k: usize, fallback: usize) -> usize {
 struct Checker {
     diags: Vec<Diagnostic>,
     /// Every question id seen so far, valid question or not, with where it was first
-    /// written: a duplicate is reported even when the first copy has errors of its own.
-    seen_ids: HashMap<String, String>,
+    /// written (an index into `seen_files`, a line and a column): a duplicate is reported
+    /// even when the first copy has errors of its own.
+    seen_ids: HashMap<String, (usize, usize, usize)>,
+    /// The files of `seen_ids`, in the order they were checked.
+    seen_files: Vec<String>,
 }
 
 impl Checker {
@@ -821,15 +827,19 @@ impl Checker {
         let before = self.diags.len();
         let id = Some(q.id.as_str());
         let (line, col) = loc.position(start);
-        let first_seen = self.seen_ids.get(&q.id).cloned();
+        let first_seen = self.seen_ids.get(&q.id).copied();
         if first_seen.is_none() {
-            self.seen_ids
-                .insert(q.id.clone(), format!("{}:{line}:{col}", src.name));
+            if self.seen_files.last() != Some(&src.name) {
+                self.seen_files.push(src.name.clone());
+            }
+            let file = self.seen_files.len() - 1;
+            self.seen_ids.insert(q.id.clone(), (file, line, col));
         }
         let field_at = |f: &str| spots.field(f);
         if !valid_id(&q.id) {
             self.push(src, loc, start, id, Problem::BadId { id: q.id.clone() });
-        } else if let Some(first) = first_seen {
+        } else if let Some((file, line, col)) = first_seen {
+            let first = format!("{}:{line}:{col}", self.seen_files[file]);
             self.push(
                 src,
                 loc,
@@ -959,15 +969,28 @@ impl Checker {
                 Problem::TooManyChoices { count: raw.len() },
             );
         }
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        // The folded texts so far, each with its latest index: a list for a question of at
+        // most MAX_CHOICES choices (quicker than a map), a map beyond (already an error,
+        // but any length is read).
+        let small = raw.len() <= crate::bank::model::MAX_CHOICES;
+        let mut seen_list: Vec<(String, usize)> = Vec::with_capacity(raw.len().min(32));
+        let mut seen_map: HashMap<String, usize> = HashMap::new();
         let mut out = Vec::with_capacity(raw.len());
         for (i, c) in raw.iter().enumerate() {
             let node = list.and_then(|l| l.items.get(i));
             let c_at = value_at(node, "text").max(at);
             let folded = fold_text(&c.text);
+            let first = if small {
+                seen_list
+                    .iter()
+                    .find(|(t, _)| *t == folded)
+                    .map(|&(_, k)| k)
+            } else {
+                seen_map.get(&folded).copied()
+            };
             if c.text.trim().is_empty() {
                 self.push(src, loc, c_at, id, Problem::EmptyChoice { index: i });
-            } else if let Some(&first) = seen.get(&folded) {
+            } else if let Some(first) = first {
                 self.push(
                     src,
                     loc,
@@ -976,7 +999,13 @@ impl Checker {
                     Problem::DuplicateChoice { first, second: i },
                 );
             }
-            seen.insert(folded, i);
+            if !small {
+                seen_map.insert(folded, i);
+            } else if let Some(e) = seen_list.iter_mut().find(|(t, _)| *t == folded) {
+                e.1 = i;
+            } else {
+                seen_list.push((folded, i));
+            }
             self.text(src, loc, c_at, id, "choice", &c.text);
             if let Some(f) = &c.feedback {
                 self.text(src, loc, c_at, id, "choice feedback", f);
