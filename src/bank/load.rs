@@ -1387,6 +1387,63 @@ mod snapshot_tests {
     /// written on one line cost the square of its length; they are counted on from the
     /// last position now. 5,000 questions with escaped choices on one line (about 1 MB).
     #[test]
+    fn duplicate_ids_point_at_the_first_copy_whichever_file_it_is_in() {
+        // A copy in a later file, or later in the same file, is reported against the
+        // first copy, even when another file's copy comes between.
+        let bank = |name: &str, ids: &[&str]| {
+            let mut text = format!(
+                "(format_version: 1, name: \"{name}\", version: \"1\", areas: [(id: \"{name}\", title: \"T\")], topics: [(id: \"{name}.t\", title: \"T\", step: 2)], questions: [\n"
+            );
+            for id in ids {
+                text.push_str(&format!(
+                    "(id: \"{id}\", topic: \"{name}.t\", difficulty: Easy, prompt: \"Is {id} here?\", kind: TrueFalse(answer: true), explanation: \"It is.\"),\n"
+                ));
+            }
+            text.push_str("])");
+            Source {
+                name: format!("{name}.ron"),
+                text: text.into(),
+                builtin: false,
+            }
+        };
+        let mut b = CatalogBuilder::roadmap_only();
+        b.add_source(bank("aa", &["aa.x", "aa.y"]));
+        b.add_source(bank(
+            "bb",
+            &["bb.z", "aa.x", "bb.z", "aa.x", "Bad Id", "aa.y"],
+        ));
+        b.add_source(bank("cc", &["bb.z"]));
+        let diags = b.build().expect_err("duplicates are errors").diagnostics;
+        let dups: Vec<(String, usize, String)> = diags
+            .iter()
+            .filter_map(|d| match &d.problem {
+                Problem::DuplicateId { first, .. } => Some((d.file.clone(), d.line, first.clone())),
+                _ => None,
+            })
+            .collect();
+        let expected = [
+            ("bb.ron", 3, "aa.ron:2:6"),
+            ("bb.ron", 4, "bb.ron:2:6"),
+            ("bb.ron", 5, "aa.ron:2:6"),
+            ("bb.ron", 7, "aa.ron:3:6"),
+            ("cc.ron", 2, "bb.ron:2:6"),
+        ];
+        let expected: Vec<(String, usize, String)> = expected
+            .iter()
+            .map(|(f, l, first)| (f.to_string(), *l, first.to_string()))
+            .collect();
+        assert_eq!(dups, expected);
+        // The malformed id is reported as such, once.
+        assert_eq!(
+            diags
+                .iter()
+                .filter(|d| matches!(d.problem, Problem::BadId { .. }))
+                .count(),
+            1
+        );
+    }
+
+    #[test]
     fn a_bank_on_one_line_is_placed_in_one_pass() {
         let mut text = String::from(
             r#"(format_version: 1, name: "one_line", version: "1", areas: [(id: "ol", title: "One line")], topics: [(id: "ol.t", title: "T", step: 2)], questions: ["#,
