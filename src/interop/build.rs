@@ -4,7 +4,8 @@
 use super::{Issue, IssueKind, Unsupported, fnv1a};
 use crate::bank::raw::{Difficulty, RawChoice, RawKind, RawQuestion, RawTopic, Tolerance};
 use crate::bank::{Catalog, valid_id};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::collections::BTreeMap;
 
 /// What to import into.
 #[derive(Debug, Clone)]
