@@ -204,13 +204,18 @@ impl Lines {
 
     /// Reads stdin: on this thread when it is a file (`< answers.txt`), else on a thread.
     pub fn stdin() -> Lines {
-        use std::os::fd::AsFd;
         let stdin = std::io::stdin();
-        let file = stdin.as_fd().try_clone_to_owned().map(std::fs::File::from);
-        match file {
-            Ok(f) if reads_never_wait(&f) => Lines::here(Box::new(std::io::BufReader::new(f))),
-            _ => Lines::reader(Box::new(std::io::BufReader::new(stdin))),
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsFd;
+            let file = stdin.as_fd().try_clone_to_owned().map(std::fs::File::from);
+            if let Ok(f) = file
+                && reads_never_wait(&f)
+            {
+                return Lines::here(Box::new(std::io::BufReader::new(f)));
+            }
         }
+        Lines::reader(Box::new(std::io::BufReader::new(stdin)))
     }
 
     /// Reads `input` on this thread, as lines are asked for.
@@ -268,13 +273,18 @@ fn read_input(input: &mut dyn BufRead) -> Input {
 /// a socket can keep a read waiting.
 fn reads_never_wait(f: &std::fs::File) -> bool {
     use std::io::IsTerminal;
-    use std::os::unix::fs::FileTypeExt;
-    match f.metadata() {
-        Ok(m) => {
-            let t = m.file_type();
-            t.is_file() || t.is_block_device() || (t.is_char_device() && !f.is_terminal())
-        }
-        Err(_) => false,
+    let Ok(m) = f.metadata() else {
+        return false;
+    };
+    let t = m.file_type();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        t.is_file() || t.is_block_device() || (t.is_char_device() && !f.is_terminal())
+    }
+    #[cfg(not(unix))]
+    {
+        t.is_file() && !f.is_terminal()
     }
 }
 
@@ -648,6 +658,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(unix)]
     fn files_are_read_here_and_pipes_on_a_thread() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("answers.txt");
