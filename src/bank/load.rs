@@ -241,10 +241,20 @@ impl CatalogBuilder {
                     seen_files: Vec::new(),
                     diags: Vec::new(),
                 };
-                let bank = built.is_none().then(|| own.parse::<RawBank>(src)).flatten();
-                let light = bank
+                // The outline first: it counts the questions, so that their list is made
+                // that long at once (at most one per 64 bytes of text, whatever it says).
+                let light = built
+                    .is_none()
+                    .then(|| outline_light(&src.text, MAX_NESTING))
+                    .flatten();
+                let expected = light
                     .as_ref()
-                    .and_then(|_| outline_light(&src.text, MAX_NESTING));
+                    .map_or(0, |l| l.list("questions").len().min(src.text.len() / 64));
+                let bank = built
+                    .is_none()
+                    .then(|| raw::with_questions_expected(expected, || own.parse::<RawBank>(src)))
+                    .flatten();
+                let light = bank.as_ref().and(light);
                 (bank, light, own.diags)
             })
             .collect();

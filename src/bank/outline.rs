@@ -306,7 +306,12 @@ impl<'a> Reader<'a> {
                 if self.peek() == Some(b':') {
                     self.at += 1;
                     let value = self.value(depth + 1)?;
-                    if self.keeps(depth) || (depth == 2 && name == "id") {
+                    if self.keeps(depth) {
+                        node.fields.push((name, entry, value));
+                    } else if depth == 2 && name == "id" {
+                        // The one field a light outline keeps here: room for it alone
+                        // (a first push would make room for four).
+                        node.fields.reserve_exact(1);
                         node.fields.push((name, entry, value));
                     }
                     continue;

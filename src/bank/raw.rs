@@ -24,7 +24,49 @@ pub struct RawBank {
     pub areas: Vec<RawArea>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub topics: Vec<RawTopic>,
+    #[serde(deserialize_with = "questions_sized")]
     pub questions: Vec<RawQuestion>,
+}
+
+thread_local! {
+    /// How many questions the bank being parsed on this thread holds, as its outline
+    /// counted them (0: not known); see [`with_questions_expected`].
+    static EXPECTED_QUESTIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `parse` with the questions' list made `n` long at once, instead of grown by
+/// doubling (which leaves it up to twice too long, and holds both while it grows).
+pub fn with_questions_expected<T>(n: usize, parse: impl FnOnce() -> T) -> T {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            EXPECTED_QUESTIONS.set(0);
+        }
+    }
+    let _reset = Reset;
+    EXPECTED_QUESTIONS.set(n);
+    parse()
+}
+
+fn questions_sized<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<RawQuestion>, D::Error> {
+    struct Sized(usize);
+    impl<'de> serde::de::Visitor<'de> for Sized {
+        type Value = Vec<RawQuestion>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a sequence")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(self.0);
+            while let Some(q) = seq.next_element()? {
+                out.push(q);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(Sized(EXPECTED_QUESTIONS.take()))
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -241,4 +283,36 @@ pub struct RawStep {
     pub summary: String,
     #[serde(default)]
     pub resources: Vec<RawResource>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_questions_list_is_made_as_long_as_the_outline_counted() {
+        let mut text =
+            String::from("(format_version: 1, name: \"n\", version: \"1\", questions: [");
+        for i in 0..100 {
+            text.push_str(&format!(
+                "(id: \"n.q{i}\", topic: \"n.t\", difficulty: Easy, prompt: \"P\", kind: TrueFalse(answer: true)),"
+            ));
+        }
+        text.push_str("])");
+        let parse = || {
+            crate::bank::load::ron_options()
+                .from_str::<RawBank>(&text)
+                .unwrap()
+        };
+        let sized = with_questions_expected(100, parse);
+        assert_eq!(
+            (sized.questions.len(), sized.questions.capacity()),
+            (100, 100)
+        );
+        // Without a count the list grows as usual, and the count is used once only.
+        let grown = parse();
+        assert_eq!(grown.questions.len(), 100);
+        assert!(grown.questions.capacity() > 100);
+        assert_eq!(EXPECTED_QUESTIONS.get(), 0);
+    }
 }
