@@ -192,11 +192,7 @@ impl CatalogBuilder {
     /// Parses the roadmap and banks (built-in ones from the build's snapshot), with the
     /// diagnostics of reading them and each file's light outline.
     fn read(&self) -> Read<'_> {
-        let mut cx = Checker {
-            seen_ids: HashMap::new(),
-            seen_files: Vec::new(),
-            diags: self.unreadable.clone(),
-        };
+        let mut cx = Checker::new(self.unreadable.clone());
         let mut snapshot = (self.from_build != FromBuild::Nothing
             && self.roadmaps.iter().chain(&self.banks).any(|s| s.builtin))
         .then(|| rmp_serde::from_slice::<Snapshot<'static>>(BUILTIN_SNAPSHOT).ok())
@@ -236,24 +232,17 @@ impl CatalogBuilder {
             .par_iter()
             .zip(&from_build)
             .map(|(src, built)| {
-                let mut own = Checker {
-                    seen_ids: HashMap::new(),
-                    seen_files: Vec::new(),
-                    diags: Vec::new(),
-                };
+                let mut own = Checker::new(Vec::new());
+                if built.is_some() {
+                    return (None, None, own.diags);
+                }
                 // The outline first: it counts the questions, so that their list is made
                 // that long at once (at most one per 64 bytes of text, whatever it says).
-                let light = built
-                    .is_none()
-                    .then(|| outline_light(&src.text, MAX_NESTING))
-                    .flatten();
+                let light = outline_light(&src.text, MAX_NESTING);
                 let expected = light
                     .as_ref()
                     .map_or(0, |l| l.list("questions").len().min(src.text.len() / 64));
-                let bank = built
-                    .is_none()
-                    .then(|| raw::with_questions_expected(expected, || own.parse::<RawBank>(src)))
-                    .flatten();
+                let bank = raw::with_questions_expected(expected, || own.parse::<RawBank>(src));
                 let light = bank.as_ref().and(light);
                 (bank, light, own.diags)
             })
@@ -329,11 +318,7 @@ fn check(read: Read, locators: &[Locator], full: &[Option<Node>]) -> (Catalog, V
         Some(Some(node)) => Some(node),
         _ => outlines[k].as_ref(),
     };
-    let mut cx = Checker {
-        seen_ids: HashMap::new(),
-        seen_files: Vec::new(),
-        diags,
-    };
+    let mut cx = Checker::new(diags);
     let mut cat = Catalog {
         steps: Vec::new(),
         areas: Vec::new(),
@@ -455,6 +440,15 @@ struct Checker {
 }
 
 impl Checker {
+    /// A checker that adds to `diags`.
+    fn new(diags: Vec<Diagnostic>) -> Checker {
+        Checker {
+            diags,
+            seen_ids: HashMap::new(),
+            seen_files: Vec::new(),
+        }
+    }
+
     fn push(
         &mut self,
         src: &Source,
@@ -983,20 +977,22 @@ impl Checker {
         // most MAX_CHOICES choices (quicker than a map), a map beyond (already an error,
         // but any length is read).
         let small = raw.len() <= crate::bank::model::MAX_CHOICES;
-        let mut seen_list: Vec<(String, usize)> = Vec::with_capacity(raw.len().min(32));
+        let mut seen_list: Vec<(String, usize)> =
+            Vec::with_capacity(if small { raw.len() } else { 0 });
         let mut seen_map: HashMap<String, usize> = HashMap::new();
         let mut out = Vec::with_capacity(raw.len());
         for (i, c) in raw.iter().enumerate() {
             let node = list.and_then(|l| l.items.get(i));
             let c_at = value_at(node, "text").max(at);
             let folded = fold_text(&c.text);
-            let first = if small {
-                seen_list
-                    .iter()
-                    .find(|(t, _)| *t == folded)
-                    .map(|&(_, k)| k)
+            // The earlier index of the same text, which this one replaces.
+            let first = if !small {
+                seen_map.insert(folded, i)
+            } else if let Some(e) = seen_list.iter_mut().find(|(t, _)| *t == folded) {
+                Some(std::mem::replace(&mut e.1, i))
             } else {
-                seen_map.get(&folded).copied()
+                seen_list.push((folded, i));
+                None
             };
             if c.text.trim().is_empty() {
                 self.push(src, loc, c_at, id, Problem::EmptyChoice { index: i });
@@ -1008,13 +1004,6 @@ impl Checker {
                     id,
                     Problem::DuplicateChoice { first, second: i },
                 );
-            }
-            if !small {
-                seen_map.insert(folded, i);
-            } else if let Some(e) = seen_list.iter_mut().find(|(t, _)| *t == folded) {
-                e.1 = i;
-            } else {
-                seen_list.push((folded, i));
             }
             self.text(src, loc, c_at, id, "choice", &c.text);
             if let Some(f) = &c.feedback {
@@ -1393,9 +1382,6 @@ mod snapshot_tests {
         }
     }
 
-    /// Columns were counted from the start of the line for every question, so a bank
-    /// written on one line cost the square of its length; they are counted on from the
-    /// last position now. 5,000 questions with escaped choices on one line (about 1 MB).
     #[test]
     fn duplicate_ids_point_at_the_first_copy_whichever_file_it_is_in() {
         // A copy in a later file, or later in the same file, is reported against the
@@ -1453,6 +1439,45 @@ mod snapshot_tests {
         );
     }
 
+    #[test]
+    fn a_repeated_choice_points_at_its_latest_copy_however_many_choices() {
+        // Up to MAX_CHOICES the copies are found in a list, beyond in a map: the same
+        // findings either way.
+        let dups = |n: usize| -> Vec<(usize, usize)> {
+            let mut texts: Vec<String> =
+                vec!["a".into(), "B ".into(), "A".into(), "b".into(), "a".into()];
+            texts.extend((texts.len()..n).map(|i| format!("c{i}")));
+            let choices: Vec<String> = texts.iter().map(|t| format!("(text: \"{t}\")")).collect();
+            let text = format!(
+                "(format_version: 1, name: \"dc\", version: \"1\", areas: [(id: \"dc\", title: \"T\")], topics: [(id: \"dc.t\", title: \"T\", step: 2)], questions: [(id: \"dc.q\", topic: \"dc.t\", difficulty: Easy, prompt: \"Which?\", kind: SingleChoice(choices: [{}], answer: 0), explanation: \"E.\")])",
+                choices.join(", ")
+            );
+            let mut b = CatalogBuilder::roadmap_only();
+            b.add_source(Source {
+                name: "dc.ron".into(),
+                text: text.into(),
+                builtin: false,
+            });
+            let diags = b
+                .build()
+                .expect_err("repeated choices are errors")
+                .diagnostics;
+            diags
+                .iter()
+                .filter_map(|d| match d.problem {
+                    Problem::DuplicateChoice { first, second } => Some((first, second)),
+                    _ => None,
+                })
+                .collect()
+        };
+        let expected = vec![(0, 2), (1, 3), (2, 4)];
+        assert_eq!(dups(5), expected);
+        assert_eq!(dups(crate::bank::model::MAX_CHOICES + 4), expected);
+    }
+
+    /// Columns were counted from the start of the line for every question, so a bank
+    /// written on one line cost the square of its length; they are counted on from the
+    /// last position now. 5,000 questions with escaped choices on one line (about 1 MB).
     #[test]
     fn a_bank_on_one_line_is_placed_in_one_pass() {
         let mut text = String::from(
