@@ -190,7 +190,7 @@ fn entry(
         };
         if let Some(choices) = q.kind.choices() {
             for p in picked {
-                if let Some(res) = choices.get(p).and_then(|c| c.resource.as_ref()) {
+                if let Some(res) = choices.get(p).and_then(|c| c.resource.as_deref()) {
                     add(res);
                 }
             }

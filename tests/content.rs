@@ -162,7 +162,7 @@ fn every_question_teaches_and_is_namespaced() {
                 .choices()
                 .into_iter()
                 .flatten()
-                .filter_map(|c| c.resource.as_ref()),
+                .filter_map(|c| c.resource.as_deref()),
         );
         for r in urls {
             if !r.url.starts_with("https://") {

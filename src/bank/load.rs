@@ -788,7 +788,7 @@ impl Checker {
         cat: &mut Catalog,
     ) {
         let questions_at = root.and_then(|r| r.field_at("questions")).unwrap_or(0);
-        let mut check_one = |cx: &mut Checker, i: usize, q: &raw::RawQuestion| {
+        let mut check_one = |cx: &mut Checker, i: usize, q: raw::RawQuestion| {
             let node = element(root, "questions", i);
             let spots = Spots {
                 node,
@@ -804,15 +804,20 @@ impl Checker {
             }
         };
         match b {
-            // Each raw question parsed here is dropped once checked.
+            // A raw question parsed here gives its texts to the checked one: they are
+            // moved, not copied (a copy would double the texts' memory while loading,
+            // and the copy is made by another thread's allocator than the one that frees
+            // the original, so the freed memory is not used again).
             Cow::Owned(b) => {
                 for (i, q) in std::mem::take(&mut b.questions).into_iter().enumerate() {
-                    check_one(self, i, &q);
+                    check_one(self, i, q);
                 }
             }
+            // A built-in bank's value, borrowed from the snapshot: its few questions are
+            // copied.
             Cow::Borrowed(b) => {
                 for (i, q) in b.questions.iter().enumerate() {
-                    check_one(self, i, q);
+                    check_one(self, i, q.clone());
                 }
             }
         }
@@ -822,7 +827,7 @@ impl Checker {
         &mut self,
         src: &Source,
         loc: &Locator,
-        q: &raw::RawQuestion,
+        mut q: raw::RawQuestion,
         spots: &Spots,
         bank: usize,
         cat: &Catalog,
@@ -893,7 +898,7 @@ impl Checker {
         for t in &q.tags {
             self.text(src, loc, field_at("tags"), id, "tag", t);
         }
-        let kind = self.kind(src, loc, q, spots);
+        let kind = self.kind(src, loc, id, &mut q.kind, spots);
         let params = q.params.and_then(|p| {
             let made = ItemParams::new(p.a, p.b, p.c);
             if made.is_none() {
@@ -923,19 +928,19 @@ impl Checker {
         }
         let (line, col) = loc.position(start);
         Some(Question {
-            id: q.id.clone().into(),
-            topic: q.topic.clone().into(),
             area: topic?.area.clone().into(),
+            id: q.id.into(),
+            topic: q.topic.into(),
             difficulty: q.difficulty,
-            prompt: q.prompt.clone().into(),
-            code: q.code.clone().map(Text::from),
+            prompt: q.prompt.into(),
+            code: q.code.map(Text::from),
             kind: kind?,
-            explanation: q.explanation.clone().into(),
+            explanation: q.explanation.into(),
             params,
             pretest: q.status == raw::Status::Pretest,
             resources,
-            tags: q.tags.clone(),
-            related: q.related.clone(),
+            tags: q.tags,
+            related: q.related,
             origin: Origin {
                 file: src.name.clone().into(),
                 line,
@@ -951,7 +956,7 @@ impl Checker {
         loc: &Locator,
         id: Option<&str>,
         spots: &Spots,
-        raw: &[raw::RawChoice],
+        raw: &mut [raw::RawChoice],
     ) -> Vec<Choice> {
         let at = spots.kind_field("choices");
         let list = spots.kind().and_then(|k| k.field("choices"));
@@ -981,7 +986,7 @@ impl Checker {
             Vec::with_capacity(if small { raw.len() } else { 0 });
         let mut seen_map: HashMap<String, usize> = HashMap::new();
         let mut out = Vec::with_capacity(raw.len());
-        for (i, c) in raw.iter().enumerate() {
+        for (i, c) in raw.iter_mut().enumerate() {
             let node = list.and_then(|l| l.items.get(i));
             let c_at = value_at(node, "text").max(at);
             let folded = fold_text(&c.text);
@@ -1019,9 +1024,9 @@ impl Checker {
                 )
             });
             out.push(Choice {
-                text: c.text.clone().into(),
-                feedback: c.feedback.clone().map(Text::from),
-                resource,
+                text: std::mem::take(&mut c.text).into(),
+                feedback: c.feedback.take().map(Text::from),
+                resource: resource.map(Box::new),
             });
         }
         out
@@ -1031,13 +1036,13 @@ impl Checker {
         &mut self,
         src: &Source,
         loc: &Locator,
-        q: &raw::RawQuestion,
+        id: Option<&str>,
+        kind: &mut RawKind,
         spots: &Spots,
     ) -> Option<Kind> {
-        let id = Some(q.id.as_str());
         let field_at = |f: &str| spots.kind_field(f);
         let before = self.diags.len();
-        let kind = match &q.kind {
+        let kind = match kind {
             RawKind::SingleChoice {
                 choices,
                 answer,
@@ -1159,10 +1164,9 @@ impl Checker {
             }
             RawKind::ShortText { accepted } => {
                 let at = field_at("accepted");
-                let display: Vec<String> = accepted
-                    .iter()
+                let display: Vec<String> = std::mem::take(accepted)
+                    .into_iter()
                     .filter(|a| !a.trim().is_empty())
-                    .cloned()
                     .collect();
                 if display.is_empty() {
                     self.push(src, loc, at, id, Problem::NoAcceptedAnswer);

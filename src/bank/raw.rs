@@ -238,8 +238,9 @@ pub struct RawChoice {
     /// Why a learner might pick this and why it is wrong (or, for a right choice, why).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<String>,
+    /// Boxed, as in the checked model: few choices have one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<RawResource>,
+    pub resource: Option<Box<RawResource>>,
 }
 
 /// How far a numeric answer may be from the key and still count as right.

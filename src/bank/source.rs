@@ -180,7 +180,10 @@ pub fn ron_files(path: &Path) -> Result<Vec<PathBuf>, Box<Diagnostic>> {
 /// when a whole bank is written on one line.
 pub struct Locator<'a> {
     text: &'a str,
-    line_starts: Vec<usize>,
+    /// Byte offsets of line starts, as `u32`: half the memory of `usize`, and a source is
+    /// at most [`MAX_FILE_BYTES`] long (a longer text is indexed up to its 4 GiB-th byte,
+    /// and the lines after that are counted as one).
+    line_starts: Vec<u32>,
     /// The last position asked: (byte offset, its column), kept only when the offset is
     /// on a character boundary.
     last: std::cell::Cell<(usize, usize)>,
@@ -195,7 +198,9 @@ thread_local! {
 impl<'a> Locator<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        line_starts.extend(
+            memchr::memchr_iter(b'\n', text.as_bytes()).map_while(|i| u32::try_from(i + 1).ok()),
+        );
         Locator {
             text,
             line_starts,
@@ -205,8 +210,8 @@ impl<'a> Locator<'a> {
 
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_starts[line - 1];
+        let line = self.line_starts.partition_point(|&s| s as usize <= offset);
+        let start = self.line_starts[line - 1] as usize;
         let (last, last_col) = self.last.get();
         let (from, col) = if (start..=offset).contains(&last) {
             (last, last_col)
@@ -250,10 +255,11 @@ impl<'a> Locator<'a> {
         let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
             return "";
         };
+        let start = start as usize;
         let end = self
             .line_starts
             .get(line)
-            .map_or(self.text.len(), |&e| e - 1);
+            .map_or(self.text.len(), |&e| e as usize - 1);
         self.text[start..end].trim_end_matches('\r')
     }
 }
