@@ -69,6 +69,15 @@ fn questions_sized<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<RawQues
     d.deserialize_seq(Sized(EXPECTED_QUESTIONS.take()))
 }
 
+/// A short list, kept no longer than it is: a list read without a length grows to room for
+/// four, then eight (a question's five choices would keep room for eight), and a loaded
+/// bank holds such lists for every question while it is checked.
+fn exact<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    let mut v = Vec::<T>::deserialize(d)?;
+    v.shrink_to_fit();
+    Ok(v)
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawArea {
@@ -197,13 +206,16 @@ impl Status {
 #[serde(deny_unknown_fields)]
 pub enum RawKind {
     SingleChoice {
+        #[serde(deserialize_with = "exact")]
         choices: Vec<RawChoice>,
         answer: usize,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         fixed_order: bool,
     },
     MultipleSelect {
+        #[serde(deserialize_with = "exact")]
         choices: Vec<RawChoice>,
+        #[serde(deserialize_with = "exact")]
         answers: Vec<usize>,
         /// The share of the mark each choice gives when picked, one per choice, as
         /// fractions (0.5 is half the mark, −1 takes the whole mark away), the way Moodle
@@ -226,6 +238,7 @@ pub enum RawKind {
         unit: Option<String>,
     },
     ShortText {
+        #[serde(deserialize_with = "exact")]
         accepted: Vec<String>,
     },
     SelfRating,
@@ -315,5 +328,35 @@ mod tests {
         assert_eq!(grown.questions.len(), 100);
         assert!(grown.questions.capacity() > 100);
         assert_eq!(EXPECTED_QUESTIONS.get(), 0);
+    }
+
+    #[test]
+    fn a_question_keeps_its_short_lists_no_longer_than_they_are() {
+        let kind = |text: &str| {
+            crate::bank::load::ron_options()
+                .from_str::<RawKind>(text)
+                .unwrap()
+        };
+        let five = "[(text: \"a\"), (text: \"b\"), (text: \"c\"), (text: \"d\"), (text: \"e\")]";
+        let RawKind::MultipleSelect {
+            choices, answers, ..
+        } = kind(&format!(
+            "MultipleSelect(choices: {five}, answers: [0, 2, 4])"
+        ))
+        else {
+            panic!("a multiple-select question")
+        };
+        assert_eq!((choices.len(), choices.capacity()), (5, 5));
+        assert_eq!((answers.len(), answers.capacity()), (3, 3));
+        let RawKind::SingleChoice { choices, .. } =
+            kind(&format!("SingleChoice(choices: {five}, answer: 1)"))
+        else {
+            panic!("a single-choice question")
+        };
+        assert_eq!((choices.len(), choices.capacity()), (5, 5));
+        let RawKind::ShortText { accepted } = kind("ShortText(accepted: [\"x\", \"y\"])") else {
+            panic!("a short-text question")
+        };
+        assert_eq!((accepted.len(), accepted.capacity()), (2, 2));
     }
 }
