@@ -180,16 +180,43 @@ pub fn bank_to_ron(bank: &crate::bank::raw::RawBank, header: &str) -> Result<Str
         .indentor("    ".to_string())
         .struct_names(false)
         .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
-    let body = ron::ser::to_string_pretty(bank, config)?;
-    let mut out = String::new();
+    // Made about as long as it will be, so that it is not copied as it grows (a bank of
+    // 100,000 questions is about 40 MB of RON).
+    let mut out = String::with_capacity(header.len() + 2 * header.lines().count() + ron_len(bank));
     for line in header.lines() {
         out.push_str("// ");
         out.push_str(line);
         out.push('\n');
     }
-    out.push_str(&body);
+    ron::ser::to_writer_pretty(&mut out, bank, config)?;
     out.push('\n');
     Ok(out)
+}
+
+/// About how long `bank` is as pretty RON: its questions' texts, and for each question and
+/// choice the field names and indentation around them.
+fn ron_len(bank: &crate::bank::raw::RawBank) -> usize {
+    use crate::bank::raw::RawKind;
+    let header = 1024 + 128 * (bank.topics.len() + bank.areas.len());
+    let question = |q: &crate::bank::raw::RawQuestion| {
+        let choices = match &q.kind {
+            RawKind::SingleChoice { choices, .. } | RawKind::MultipleSelect { choices, .. } => {
+                choices
+                    .iter()
+                    .map(|c| 32 + c.text.len() + c.feedback.as_ref().map_or(0, |f| 16 + f.len()))
+                    .sum()
+            }
+            RawKind::ShortText { accepted } => accepted.iter().map(|a| 4 + a.len()).sum(),
+            _ => 0,
+        };
+        192 + q.id.len()
+            + q.topic.len()
+            + q.prompt.len()
+            + q.explanation.len()
+            + q.code.as_ref().map_or(0, |c| 16 + c.len())
+            + choices
+    };
+    header + bank.questions.iter().map(question).sum::<usize>()
 }
 
 #[cfg(test)]
