@@ -399,6 +399,11 @@ impl SimilarIndex {
         let smallest = (SIMILAR_PROMPT * na as f64 - 1e-9).ceil() as usize;
         let largest = (na as f64 / SIMILAR_PROMPT + 1e-9).floor() as usize;
         let bits: Vec<u64> = a.iter().map(|&w| Self::bit(w)).collect();
+        // The overlap each compatible size needs, worked out once per probe rather than
+        // once per posting entry visited.
+        let needs: Vec<usize> = (smallest..=largest.max(smallest))
+            .map(|nb| Self::overlap_needed(na, nb))
+            .collect();
         let met = &mut met.0;
         let stamp = i as u32 + 1;
         let mut best: Option<(f64, usize)> = None;
@@ -420,7 +425,7 @@ impl SimilarIndex {
                 if nb < smallest || nb > largest || met[j] == stamp {
                     continue;
                 }
-                let need = Self::overlap_needed(na, nb);
+                let need = needs[nb - smallest];
                 if 1 + (na - pa - 1).min(nb - pb - 1) < need {
                     continue;
                 }
