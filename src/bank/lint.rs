@@ -399,6 +399,7 @@ impl SimilarIndex {
         let smallest = (SIMILAR_PROMPT * na as f64 - 1e-9).ceil() as usize;
         let largest = (na as f64 / SIMILAR_PROMPT + 1e-9).floor() as usize;
         let bits: Vec<u64> = a.iter().map(|&w| Self::bit(w)).collect();
+        let own = Self::signature(a);
         // The overlap each compatible size needs, worked out once per probe rather than
         // once per posting entry visited.
         let needs: Vec<usize> = (smallest..=largest.max(smallest))
@@ -427,6 +428,11 @@ impl SimilarIndex {
                 }
                 let need = needs[nb - smallest];
                 if 1 + (na - pa - 1).min(nb - pb - 1) < need {
+                    continue;
+                }
+                // A bit of this prompt's signature missing from the other's stands for at
+                // least one word it lacks: a one-instruction bound first, then the count.
+                if na < need + (own & !sig).count_ones() as usize {
                     continue;
                 }
                 let absent = bits.iter().filter(|&&b| b & sig == 0).count();
