@@ -804,17 +804,15 @@ impl Checker {
             }
         };
         match b {
-            // A raw question parsed here gives its texts to the checked one: they are
-            // moved, not copied (a copy would double the texts' memory while loading,
-            // and the copy is made by another thread's allocator than the one that frees
-            // the original, so the freed memory is not used again).
+            // A raw question read here (from a file or the build's snapshot) gives its
+            // texts to the checked one: they are moved, not copied.
             Cow::Owned(b) => {
                 for (i, q) in std::mem::take(&mut b.questions).into_iter().enumerate() {
                     check_one(self, i, q);
                 }
             }
-            // A built-in bank's value, borrowed from the snapshot: its few questions are
-            // copied.
+            // A bank given already parsed ([`CatalogBuilder::add_parsed`]) stays the
+            // builder's, which may check it again: its questions are copied.
             Cow::Borrowed(b) => {
                 for (i, q) in b.questions.iter().enumerate() {
                     check_one(self, i, q.clone());

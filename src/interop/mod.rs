@@ -182,7 +182,8 @@ pub fn bank_to_ron(bank: &crate::bank::raw::RawBank, header: &str) -> Result<Str
         .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
     // Made about as long as it will be, so that it is not copied as it grows (a bank of
     // 100,000 questions is about 40 MB of RON).
-    let mut out = String::with_capacity(header.len() + 2 * header.lines().count() + ron_len(bank));
+    // Each line of the header gains `// ` and a newline.
+    let mut out = String::with_capacity(header.len() + 3 * header.lines().count() + ron_len(bank));
     for line in header.lines() {
         out.push_str("// ");
         out.push_str(line);
