@@ -9,6 +9,7 @@ mod load;
 mod model;
 pub(crate) mod outline;
 pub mod raw;
+mod similar;
 mod snapshot;
 pub(crate) mod source;
 
