@@ -33,6 +33,7 @@
 use super::lint::SIMILAR_PROMPT;
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
+use std::hash::BuildHasher;
 
 /// Prompts of at most this many distinct words are indexed by pairs of prefix words.
 pub const PAIRS_UP_TO: usize = 32;
@@ -63,8 +64,9 @@ impl std::ops::AddAssign for Cost {
 pub struct SimilarIndex {
     /// Each prompt's distinct words as numbers, rarest first.
     sets: Vec<Vec<u32>>,
-    /// The prompts searched (at least the minimum of words), by size, then words, then
-    /// position: a group (the prompts with the same words) is a run, earliest first.
+    /// The prompts searched (at least the minimum of words), by size, then by their words
+    /// (by a hash of them first), then by position: a group (the prompts with the same
+    /// words) is a run, earliest first.
     order: Vec<u32>,
     /// Where each group starts in `order`, then `order.len()`. A group's number is its
     /// rank in size order.
@@ -152,14 +154,6 @@ fn signature(set: &[u32]) -> u64 {
     set.iter().fold(0, |s, &w| s | bit(w))
 }
 
-/// The distinct words of a folded prompt key, sorted.
-pub fn distinct_words(key: &str) -> Vec<&str> {
-    let mut w: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
-    w.sort_unstable();
-    w.dedup();
-    w
-}
-
 /// |a ∩ b| / |a ∪ b| of two sorted sets, in [0, 1]; 0 for two empty sets.
 fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     let (mut i, mut j, mut both) = (0, 0, 0);
@@ -191,13 +185,22 @@ impl SimilarIndex {
     /// Indexes the prompts (folded keys) of at least `min_words` distinct words.
     pub fn new(keys: &[String], min_words: usize) -> Self {
         let sets = numbered_rarest_first(keys);
-        let mut order: Vec<u32> = (0..sets.len() as u32)
-            .filter(|&i| sets[i as usize].len() >= min_words.max(1))
+        // By size, then by a hash of the words (the words themselves only on a tie), then
+        // by position: the sort reads the sets' words only for prompts with the same ones.
+        let hash = foldhash::fast::FixedState::with_seed(0);
+        let mut sorted: Vec<(u32, u64, u32)> = sets
+            .par_iter()
+            .enumerate()
+            .filter(|(_, set)| set.len() >= min_words.max(1))
+            .map(|(i, set)| (set.len() as u32, hash.hash_one(set), i as u32))
             .collect();
-        order.par_sort_unstable_by(|&a, &b| {
-            let (sa, sb) = (&sets[a as usize], &sets[b as usize]);
-            sa.len().cmp(&sb.len()).then(sa.cmp(sb)).then(a.cmp(&b))
+        sorted.par_sort_unstable_by(|a, b| {
+            (a.0, a.1)
+                .cmp(&(b.0, b.1))
+                .then_with(|| sets[a.2 as usize].cmp(&sets[b.2 as usize]))
+                .then(a.2.cmp(&b.2))
         });
+        let order: Vec<u32> = sorted.into_iter().map(|(_, _, i)| i).collect();
         let mut starts: Vec<u32> = (0..order.len())
             .filter(|&k| k == 0 || sets[order[k] as usize] != sets[order[k - 1] as usize])
             .map(|k| k as u32)
@@ -427,27 +430,62 @@ impl SimilarIndex {
 /// Each key's distinct words, numbered rarest first (ties by the word, so the numbers do
 /// not depend on hashing), sorted.
 fn numbered_rarest_first(keys: &[String]) -> Vec<Vec<u32>> {
-    let words: Vec<Vec<&str>> = keys.par_iter().map(|k| distinct_words(k)).collect();
-    // Each word numbered as first met (one hash per word), with how many prompts have it.
+    // Each chunk numbers its words as first met, with how many of its prompts have each.
+    let chunk = keys
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(1024);
+    #[allow(clippy::type_complexity)]
+    let chunks: Vec<(Vec<Vec<u32>>, Vec<(&str, usize)>)> = keys
+        .par_chunks(chunk)
+        .map(|keys| {
+            let mut number: HashMap<&str, u32> = HashMap::new();
+            let mut words: Vec<(&str, usize)> = Vec::new();
+            let sets = keys
+                .iter()
+                .map(|k| {
+                    let mut set: Vec<u32> = k
+                        .split(' ')
+                        .filter(|w| !w.is_empty())
+                        .map(|w| {
+                            *number.entry(w).or_insert_with(|| {
+                                words.push((w, 0));
+                                (words.len() - 1) as u32
+                            })
+                        })
+                        .collect();
+                    set.sort_unstable();
+                    set.dedup();
+                    for &n in &set {
+                        words[n as usize].1 += 1;
+                    }
+                    set
+                })
+                .collect();
+            (sets, words)
+        })
+        .collect();
+    // The chunks' words merged, with their counts over every prompt.
     let mut number: HashMap<&str, u32> = HashMap::new();
     let mut met: Vec<(&str, usize)> = Vec::new();
-    let numbered: Vec<Vec<u32>> = words
-        .into_iter()
-        .map(|ws| {
-            ws.into_iter()
-                .map(|w| {
+    let global: Vec<Vec<u32>> = chunks
+        .iter()
+        .map(|(_, words)| {
+            words
+                .iter()
+                .map(|&(w, count)| {
                     let n = *number.entry(w).or_insert_with(|| {
                         met.push((w, 0));
                         (met.len() - 1) as u32
                     });
-                    met[n as usize].1 += 1;
+                    met[n as usize].1 += count;
                     n
                 })
                 .collect()
         })
         .collect();
     let mut order: Vec<u32> = (0..met.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| {
+    order.par_sort_unstable_by(|&a, &b| {
         let (a, b) = (met[a as usize], met[b as usize]);
         a.1.cmp(&b.1).then(a.0.cmp(b.0))
     });
@@ -455,12 +493,17 @@ fn numbered_rarest_first(keys: &[String]) -> Vec<Vec<u32>> {
     for (r, &n) in order.iter().enumerate() {
         rank[n as usize] = r as u32;
     }
-    numbered
+    chunks
         .into_par_iter()
-        .map(|mut ids| {
-            ids.iter_mut().for_each(|n| *n = rank[*n as usize]);
-            ids.sort_unstable();
-            ids
+        .zip(global)
+        .flat_map_iter(|((sets, _), global)| {
+            let rank = &rank;
+            sets.into_iter().map(move |mut set| {
+                set.iter_mut()
+                    .for_each(|n| *n = rank[global[*n as usize] as usize]);
+                set.sort_unstable();
+                set
+            })
         })
         .collect()
 }
@@ -468,6 +511,14 @@ fn numbered_rarest_first(keys: &[String]) -> Vec<Vec<u32>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The distinct words of a folded prompt key, sorted.
+    fn distinct_words(key: &str) -> Vec<&str> {
+        let mut w: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+        w.sort_unstable();
+        w.dedup();
+        w
+    }
 
     /// The slow, obviously right search the index replaces.
     fn brute_force(keys: &[String]) -> Vec<Option<usize>> {
