@@ -17,6 +17,7 @@ mod teach;
 
 use clap::Parser;
 use cli::{Cli, Command};
+use rayon::prelude::*;
 use render::Theme;
 use skillquiz::{
     BUILTIN_BANKS, BUILTIN_ROADMAP, BankErrors, Catalog, CatalogBuilder, Diagnostic, Locator,
@@ -329,40 +330,51 @@ fn source_text(file: &str) -> Option<String> {
         // Only a regular file, and only as much as a bank may hold: a diagnostic about a
         // FIFO or a device must not wait on it or read it for ever.
         let path = Path::new(file);
-        if !std::fs::metadata(path).ok()?.is_file() {
+        let meta = std::fs::metadata(path).ok()?;
+        if !meta.is_file() {
             return None;
         }
-        let mut bytes = Vec::new();
+        let mut bytes = Vec::with_capacity(meta.len().min(MAX_FILE_BYTES) as usize);
         io::Read::read_to_end(
             &mut io::Read::take(std::fs::File::open(path).ok()?, MAX_FILE_BYTES),
             &mut bytes,
         )
         .ok()?;
-        String::from_utf8_lossy(&bytes).into_owned()
+        // Kept as read when it is UTF-8 (a copy otherwise, with U+FFFD for what is not).
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     };
     Some(text)
 }
 
 /// Renders diagnostics with their source lines. Each file is read once, however many
-/// diagnostics it has, and not at all for diagnostics about a whole file (line 0).
+/// diagnostics it has, and not at all for diagnostics about a whole file (line 0); the
+/// files are read on every core, and only the lines shown are kept.
 fn write_diagnostics(w: &mut dyn Write, theme: &Theme, diags: &[Diagnostic]) -> io::Result<()> {
-    let mut texts: std::collections::HashMap<&str, Option<String>> = Default::default();
-    let mut locators: std::collections::HashMap<&str, Locator> = Default::default();
+    let mut wanted: std::collections::HashMap<&str, Vec<usize>> = Default::default();
     for d in diags.iter().filter(|d| d.line > 0) {
-        texts
-            .entry(d.file.as_str())
-            .or_insert_with(|| source_text(&d.file));
+        wanted.entry(d.file.as_str()).or_default().push(d.line);
     }
-    for (file, text) in &texts {
-        if let Some(text) = text {
-            locators.insert(file, Locator::new(text));
-        }
-    }
+    let lines: std::collections::HashMap<(&str, usize), String> = wanted
+        .into_par_iter()
+        .flat_map_iter(|(file, mut lines)| {
+            lines.sort_unstable();
+            lines.dedup();
+            let text = source_text(file);
+            let locator = text.as_deref().map(Locator::new);
+            let shown: Vec<((&str, usize), String)> = locator
+                .map(|l| {
+                    lines
+                        .iter()
+                        .map(|&n| ((file, n), l.line_text(n).to_string()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            shown
+        })
+        .collect();
     for d in diags {
-        let line = (d.line > 0)
-            .then(|| locators.get(d.file.as_str()))
-            .flatten()
-            .map(|l| l.line_text(d.line));
+        let line = lines.get(&(d.file.as_str(), d.line)).map(String::as_str);
         write!(w, "{}", render::diagnostic(theme, d, line))?;
     }
     Ok(())
