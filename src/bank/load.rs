@@ -11,6 +11,7 @@ use crate::text::fold_text;
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::path::Path;
 
 /// How built-in files are read (see `super::snapshot`).
@@ -319,15 +320,19 @@ fn check(read: Read, locators: &[Locator], full: &[Option<Node>]) -> (Catalog, V
         _ => outlines[k].as_ref(),
     };
     let mut cx = Checker::new(diags);
+    // Each id is hashed into tables made big enough at once, rather than grown by
+    // doubling (every id hashed again at each step).
+    let total: usize = parsed.iter().map(|(_, b)| b.questions.len()).sum();
+    cx.seen_ids.reserve(total);
     let mut cat = Catalog {
         steps: Vec::new(),
         areas: Vec::new(),
         topics: Vec::new(),
-        questions: Vec::with_capacity(parsed.iter().map(|(_, b)| b.questions.len()).sum()),
+        questions: Vec::with_capacity(total),
         banks: Vec::new(),
         topic_index: HashMap::new(),
         area_index: HashMap::new(),
-        question_index: HashMap::new(),
+        question_index: HashMap::with_capacity(total),
         related: Vec::new(),
     };
     if let Some((src, r)) = &roadmap {
@@ -834,14 +839,17 @@ impl Checker {
         let before = self.diags.len();
         let id = Some(q.id.as_str());
         let (line, col) = loc.position(start);
-        let first_seen = self.seen_ids.get(&q.id).copied();
-        if first_seen.is_none() {
-            if self.seen_files.last() != Some(&src.name) {
-                self.seen_files.push(src.name.clone());
+        // One hash of the id: the entry is looked up with the key it is inserted with.
+        let first_seen = match self.seen_ids.entry(q.id.clone()) {
+            Entry::Occupied(seen) => Some(*seen.get()),
+            Entry::Vacant(new) => {
+                if self.seen_files.last() != Some(&src.name) {
+                    self.seen_files.push(src.name.clone());
+                }
+                new.insert((self.seen_files.len() - 1, line, col));
+                None
             }
-            let file = self.seen_files.len() - 1;
-            self.seen_ids.insert(q.id.clone(), (file, line, col));
-        }
+        };
         let field_at = |f: &str| spots.field(f);
         if !valid_id(&q.id) {
             self.push(src, loc, start, id, Problem::BadId { id: q.id.clone() });
@@ -924,7 +932,6 @@ impl Checker {
         if has_errors {
             return None;
         }
-        let (line, col) = loc.position(start);
         Some(Question {
             area: topic?.area.clone().into(),
             id: q.id.into(),
