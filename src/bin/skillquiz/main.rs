@@ -264,9 +264,7 @@ fn load(banks: &cli::BankArgs) -> Result<Catalog, Failure> {
 /// The built-in banks plus those at `paths`.
 fn load_with(paths: &[std::path::PathBuf]) -> Result<Catalog, Failure> {
     let mut b = CatalogBuilder::builtin();
-    for p in paths {
-        b.add_path(p);
-    }
+    b.add_paths(paths);
     Ok(b.build()?)
 }
 
@@ -382,9 +380,7 @@ fn write_diagnostics(w: &mut dyn Write, theme: &Theme, diags: &[Diagnostic]) -> 
 
 fn validate(args: cli::ValidateArgs) -> Result<ExitCode, Failure> {
     let mut b = CatalogBuilder::builtin();
-    for p in &args.paths {
-        b.add_path(p);
-    }
+    b.add_paths(&args.paths);
     let files = b.added_files();
     let built = b.build();
     // The catalog owns what it needs: the texts of the files (as big as the banks) are
