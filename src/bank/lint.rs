@@ -290,8 +290,31 @@ fn lint_banks_and_topics(
 
 /// Prompts compared after folding case, white space and punctuation, with the code.
 fn prompt_key(q: &Question) -> String {
-    let code = q.code.as_deref().unwrap_or("");
-    let text = format!("{} {}", q.prompt, code);
+    folded_words(&q.prompt, q.code.as_deref().unwrap_or(""))
+}
+
+/// The words (runs of letters and digits) of `prompt` then `code`, folded as
+/// [`fold_text`] folds them, one space apart.
+fn folded_words(prompt: &str, code: &str) -> String {
+    if prompt.is_ascii() && code.is_ascii() {
+        // The same, a byte at a time and into one string (three were made for every
+        // prompt, a tenth of the lints at 1,000,000 questions).
+        let mut key = String::with_capacity(prompt.len() + code.len() + 1);
+        let mut gap = false;
+        for b in prompt.bytes().chain([b' ']).chain(code.bytes()) {
+            if b.is_ascii_alphanumeric() {
+                if gap && !key.is_empty() {
+                    key.push(' ');
+                }
+                gap = false;
+                key.push(b.to_ascii_lowercase() as char);
+            } else {
+                gap = true;
+            }
+        }
+        return key;
+    }
+    let text = format!("{prompt} {code}");
     fold_text(
         &text
             .chars()
@@ -318,6 +341,35 @@ fn is_above_choice(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prompts_are_folded_into_their_words() {
+        let slow = |prompt: &str, code: &str| {
+            fold_text(
+                &format!("{prompt} {code}")
+                    .chars()
+                    .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+                    .collect::<String>(),
+            )
+        };
+        let cases = [
+            ("What does `print(\"Hi\")` show?", ""),
+            ("  Mean of [1, 2, 3]?\t", "x = np.mean(A_1)\n"),
+            ("", ""),
+            ("...", "--"),
+            ("ONE two", "Three"),
+            ("Ünïcode ΣΑΣ café", "naïve()"),
+            ("ascii prompt", "código"),
+        ];
+        for (prompt, code) in cases {
+            assert_eq!(
+                folded_words(prompt, code),
+                slow(prompt, code),
+                "{prompt:?} {code:?}"
+            );
+        }
+        assert_eq!(folded_words("What's 2+2?", "f(x)"), "what s 2 2 f x");
+    }
 
     #[test]
     fn each_prompt_points_at_its_first_copy() {
