@@ -63,7 +63,7 @@ impl std::ops::AddAssign for Cost {
 /// The prompts' words, grouped and indexed; [`SimilarIndex::most_similar_earlier`] searches.
 pub struct SimilarIndex {
     /// Each prompt's distinct words as numbers, rarest first.
-    sets: Vec<Vec<u32>>,
+    sets: Sets,
     /// The prompts searched (at least the minimum of words), by size, then by their words
     /// (by a hash of them first), then by position: a group (the prompts with the same
     /// words) is a run, earliest first.
@@ -77,6 +77,25 @@ pub struct SimilarIndex {
     dir: Vec<u32>,
     /// log2 of the number of buckets.
     bucket_bits: u32,
+}
+
+/// Every prompt's distinct words, one prompt after the other: one allocation, not one
+/// per prompt (a million small ones to make, free and consolidate at 1,000,000 questions).
+struct Sets {
+    words: Vec<u32>,
+    /// Where each prompt's words end in `words`.
+    ends: Vec<usize>,
+}
+
+impl Sets {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: usize) -> &[u32] {
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
+        &self.words[start..self.ends[i]]
+    }
 }
 
 /// A group under one key (a pair of its prefix words, or one word).
@@ -188,21 +207,22 @@ impl SimilarIndex {
         // By size, then by a hash of the words (the words themselves only on a tie), then
         // by position: the sort reads the sets' words only for prompts with the same ones.
         let hash = foldhash::fast::FixedState::with_seed(0);
-        let mut sorted: Vec<(u32, u64, u32)> = sets
-            .par_iter()
-            .enumerate()
-            .filter(|(_, set)| set.len() >= min_words.max(1))
-            .map(|(i, set)| (set.len() as u32, hash.hash_one(set), i as u32))
+        let mut sorted: Vec<(u32, u64, u32)> = (0..sets.len())
+            .into_par_iter()
+            .map(|i| (sets.get(i), i))
+            .filter(|(set, _)| set.len() >= min_words.max(1))
+            .map(|(set, i)| (set.len() as u32, hash.hash_one(set), i as u32))
             .collect();
         sorted.par_sort_unstable_by(|a, b| {
             (a.0, a.1)
                 .cmp(&(b.0, b.1))
-                .then_with(|| sets[a.2 as usize].cmp(&sets[b.2 as usize]))
+                .then_with(|| sets.get(a.2 as usize).cmp(sets.get(b.2 as usize)))
                 .then(a.2.cmp(&b.2))
         });
         let order: Vec<u32> = sorted.into_iter().map(|(_, _, i)| i).collect();
+        let set = |k: usize| sets.get(order[k] as usize);
         let mut starts: Vec<u32> = (0..order.len())
-            .filter(|&k| k == 0 || sets[order[k] as usize] != sets[order[k - 1] as usize])
+            .filter(|&k| k == 0 || set(k) != set(k - 1))
             .map(|k| k as u32)
             .collect();
         starts.push(order.len() as u32);
@@ -228,7 +248,7 @@ impl SimilarIndex {
     }
 
     fn words(&self, g: usize) -> &[u32] {
-        &self.sets[self.members(g)[0] as usize]
+        self.sets.get(self.members(g)[0] as usize)
     }
 
     fn bucket(&self, key: u64) -> usize {
@@ -429,40 +449,39 @@ impl SimilarIndex {
 
 /// Each key's distinct words, numbered rarest first (ties by the word, so the numbers do
 /// not depend on hashing), sorted.
-fn numbered_rarest_first(keys: &[String]) -> Vec<Vec<u32>> {
+fn numbered_rarest_first(keys: &[String]) -> Sets {
     // Each chunk numbers its words as first met, with how many of its prompts have each.
     let chunk = keys
         .len()
         .div_ceil(4 * rayon::current_num_threads())
         .max(1024);
-    #[allow(clippy::type_complexity)]
-    let chunks: Vec<(Vec<Vec<u32>>, Vec<(&str, usize)>)> = keys
+    let chunks: Vec<(Sets, Vec<(&str, usize)>)> = keys
         .par_chunks(chunk)
         .map(|keys| {
             let mut number: HashMap<&str, u32> = HashMap::new();
-            let mut words: Vec<(&str, usize)> = Vec::new();
-            let sets = keys
-                .iter()
-                .map(|k| {
-                    let mut set: Vec<u32> = k
-                        .split(' ')
-                        .filter(|w| !w.is_empty())
-                        .map(|w| {
-                            *number.entry(w).or_insert_with(|| {
-                                words.push((w, 0));
-                                (words.len() - 1) as u32
-                            })
+            let mut vocabulary: Vec<(&str, usize)> = Vec::new();
+            let mut sets = Sets {
+                words: Vec::new(),
+                ends: Vec::with_capacity(keys.len()),
+            };
+            for k in keys {
+                let start = sets.words.len();
+                sets.words
+                    .extend(k.split(' ').filter(|w| !w.is_empty()).map(|w| {
+                        *number.entry(w).or_insert_with(|| {
+                            vocabulary.push((w, 0));
+                            (vocabulary.len() - 1) as u32
                         })
-                        .collect();
-                    set.sort_unstable();
-                    set.dedup();
-                    for &n in &set {
-                        words[n as usize].1 += 1;
-                    }
-                    set
-                })
-                .collect();
-            (sets, words)
+                    }));
+                sets.words[start..].sort_unstable();
+                let distinct = dedup_sorted(&mut sets.words[start..]);
+                sets.words.truncate(start + distinct);
+                for &n in &sets.words[start..] {
+                    vocabulary[n as usize].1 += 1;
+                }
+                sets.ends.push(sets.words.len());
+            }
+            (sets, vocabulary)
         })
         .collect();
     // The chunks' words merged, with their counts over every prompt.
@@ -493,19 +512,43 @@ fn numbered_rarest_first(keys: &[String]) -> Vec<Vec<u32>> {
     for (r, &n) in order.iter().enumerate() {
         rank[n as usize] = r as u32;
     }
-    chunks
+    let parts: Vec<Sets> = chunks
         .into_par_iter()
         .zip(global)
-        .flat_map_iter(|((sets, _), global)| {
-            let rank = &rank;
-            sets.into_iter().map(move |mut set| {
-                set.iter_mut()
-                    .for_each(|n| *n = rank[global[*n as usize] as usize]);
-                set.sort_unstable();
-                set
-            })
+        .map(|((mut sets, _), global)| {
+            sets.words
+                .iter_mut()
+                .for_each(|n| *n = rank[global[*n as usize] as usize]);
+            let mut start = 0;
+            for &end in &sets.ends {
+                sets.words[start..end].sort_unstable();
+                start = end;
+            }
+            sets
         })
-        .collect()
+        .collect();
+    let mut all = Sets {
+        words: Vec::with_capacity(parts.iter().map(|p| p.words.len()).sum()),
+        ends: Vec::with_capacity(keys.len()),
+    };
+    for part in parts {
+        let offset = all.words.len();
+        all.ends.extend(part.ends.iter().map(|e| e + offset));
+        all.words.extend_from_slice(&part.words);
+    }
+    all
+}
+
+/// Moves the distinct values of a sorted slice to its front; how many there are.
+fn dedup_sorted(s: &mut [u32]) -> usize {
+    let mut kept = 0;
+    for i in 0..s.len() {
+        if i == 0 || s[i] != s[kept - 1] {
+            s[kept] = s[i];
+            kept += 1;
+        }
+    }
+    kept
 }
 
 #[cfg(test)]
