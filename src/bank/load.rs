@@ -113,10 +113,14 @@ impl CatalogBuilder {
                 Err(d) => vec![Err(d)],
             })
             .collect();
-        let read: Vec<Result<Source, Box<Diagnostic>>> = files
-            .into_par_iter()
-            .map(|f| f.and_then(|f| Source::read(&f)))
-            .collect();
+        let read =
+            |f: Result<std::path::PathBuf, Box<Diagnostic>>| f.and_then(|f| Source::read(&f));
+        // Without two files to read, no thread is started (that would slow a quiz's start).
+        let read: Vec<Result<Source, Box<Diagnostic>>> = if files.len() < 2 {
+            files.into_iter().map(read).collect()
+        } else {
+            files.into_par_iter().map(read).collect()
+        };
         for r in read {
             match r {
                 Ok(s) => {
