@@ -153,7 +153,36 @@ impl CatalogBuilder {
         if let Some(cat) = self.checked_at_build() {
             return Ok(cat);
         }
-        let read = self.read();
+        self.build_with(&[], Vec::new(), Vec::new)
+    }
+
+    /// As [`build`](Self::build), for a builder used once: the banks given parsed
+    /// ([`add_parsed`](Self::add_parsed)) are moved into the catalog, not copied (an
+    /// import checks 100,000 questions it is about to write). Only when a file with text
+    /// has a diagnostic, placed in a second pass with the file's whole outline, are those
+    /// banks needed again: `again` makes them, as they were added.
+    pub fn build_once(
+        mut self,
+        again: impl FnOnce() -> Vec<RawBank>,
+    ) -> Result<Catalog, BankErrors> {
+        if let Some(cat) = self.checked_at_build() {
+            return Ok(cat);
+        }
+        let (sources, banks): (Vec<Source>, Vec<RawBank>) =
+            std::mem::take(&mut self.parsed).into_iter().unzip();
+        self.build_with(&sources, banks, again)
+    }
+
+    /// Checks the files and the banks given parsed (those of `self`, or `given` with
+    /// `banks`, owned), placing the diagnostics of the files that have some in a second
+    /// pass, with their whole outlines.
+    fn build_with(
+        &self,
+        given: &[Source],
+        banks: Vec<RawBank>,
+        again: impl FnOnce() -> Vec<RawBank>,
+    ) -> Result<Catalog, BankErrors> {
+        let read = self.read(given, banks);
         let read_diags = read.diags.len();
         // Each file's lines are indexed once; the roadmap is file 0.
         let files: Vec<&Source> = read.files.clone();
@@ -163,19 +192,27 @@ impl CatalogBuilder {
             .iter()
             .map(|d| d.file.as_str())
             .collect();
-        if !placed.is_empty() {
-            // The first check consumed what was read: read again, and place this time
-            // with the whole outline of each file that has a diagnostic.
-            let full: Vec<Option<Node>> = files
-                .iter()
-                .map(|s| {
-                    placed
-                        .contains(s.name.as_str())
-                        .then(|| outline(&s.text, MAX_NESTING))
-                        .flatten()
-                })
-                .collect();
-            (cat, diags) = check(self.read(), &locators, &full);
+        // The whole outline of each file that has a diagnostic; a bank given parsed has
+        // no text, so none, and checking again would place nothing differently.
+        let full: Vec<Option<Node>> = files
+            .iter()
+            .map(|s| {
+                placed
+                    .contains(s.name.as_str())
+                    .then(|| outline(&s.text, MAX_NESTING))
+                    .flatten()
+            })
+            .collect();
+        if full.iter().any(Option::is_some) {
+            // The first check consumed what was read: read again, and place this time.
+            let banks = if given.is_empty() {
+                Vec::new()
+            } else {
+                again()
+            };
+            if banks.len() == given.len() {
+                (cat, diags) = check(self.read(given, banks), &locators, &full);
+            }
         }
         if diags.iter().any(|d| d.severity == Severity::Error) {
             return Err(BankErrors { diagnostics: diags });
@@ -209,7 +246,7 @@ impl CatalogBuilder {
 
     /// Parses the roadmap and banks (built-in ones from the build's snapshot), with the
     /// diagnostics of reading them and each file's light outline.
-    fn read(&self) -> Read<'_> {
+    fn read<'a>(&'a self, given: &'a [Source], banks: Vec<RawBank>) -> Read<'a> {
         let mut cx = Checker::new(self.unreadable.clone());
         let mut snapshot = (self.from_build != FromBuild::Nothing
             && self.roadmaps.iter().chain(&self.banks).any(|s| s.builtin))
@@ -281,6 +318,7 @@ impl CatalogBuilder {
                 .iter()
                 .map(|(src, bank)| (src, Cow::Borrowed(bank))),
         );
+        parsed.extend(given.iter().zip(banks).map(|(src, b)| (src, Cow::Owned(b))));
         // A bank from disk replaces the built-in bank of the same name.
         let overridden: foldhash::HashSet<String> = parsed
             .iter()
@@ -1357,6 +1395,57 @@ mod snapshot_tests {
         b.add_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good"));
         assert!(b.checked_at_build().is_none());
         assert!(b.build().unwrap().questions.len() > cat.questions.len());
+    }
+
+    #[test]
+    fn a_builder_used_once_moves_its_banks_and_makes_them_again_only_to_place() {
+        let fixture = |file: &str| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+            std::fs::read_to_string(path).unwrap()
+        };
+        let bank = |file: &str| -> RawBank { ron_options().from_str(&fixture(file)).unwrap() };
+        // A good or a bad bank given parsed, beside a file with text, good or bad.
+        for (given, file) in [
+            ("tests/fixtures/good/kinds.ron", None),
+            ("tests/fixtures/bad/many_errors.ron", None),
+            (
+                "tests/fixtures/good/kinds.ron",
+                Some("tests/fixtures/bad/unknown_topic.ron"),
+            ),
+            (
+                "tests/fixtures/bad/many_errors.ron",
+                Some("tests/fixtures/bad/unknown_topic.ron"),
+            ),
+        ] {
+            let builder = || {
+                let mut b = CatalogBuilder::builtin();
+                if let Some(f) = file {
+                    b.add_source(Source {
+                        name: f.into(),
+                        text: fixture(f).into(),
+                        builtin: false,
+                    });
+                }
+                b.add_parsed("given.ron".into(), bank(given));
+                b
+            };
+            let made_again = std::cell::Cell::new(0);
+            let once = builder().build_once(|| {
+                made_again.set(made_again.get() + 1);
+                vec![bank(given)]
+            });
+            let what = |r: &Result<Catalog, BankErrors>| match r {
+                Ok(c) => Ok(c.questions.iter().map(|q| q.id.clone()).collect::<Vec<_>>()),
+                Err(e) => Err(e.diagnostics.clone()),
+            };
+            assert_eq!(what(&once), what(&builder().build()), "{given} {file:?}");
+            // Only a file with text has lines to place in a second pass.
+            assert_eq!(
+                made_again.get(),
+                usize::from(file.is_some()),
+                "{given} {file:?}"
+            );
+        }
     }
 
     #[test]

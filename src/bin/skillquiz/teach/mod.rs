@@ -243,12 +243,18 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
                 part
             })
             .collect();
-        let errs = match b.build() {
+        // The banks are moved into the check's catalog; made again only if a file with
+        // text had a diagnostic to place (bank_parts gives the same banks every time).
+        let again = || {
+            bank_parts(&args, &cat, &imported, &sources, format, &opts)
+                .map(|parts| parts.into_iter().map(|(_, bank)| bank).collect())
+                .unwrap_or_default()
+        };
+        let errs = match b.build_once(again) {
             Ok(cat) => {
-                // Freeing the check's catalog and the banks it was made from, one string
-                // at a time, would cost a tenth of the run: they live to its end.
+                // Freeing the check's catalog, one string at a time, would cost a tenth
+                // of the run: it lives to its end.
                 std::mem::forget(cat);
-                std::mem::forget(b);
                 break parts;
             }
             Err(errs) => errs,
