@@ -37,13 +37,21 @@ fn escape_pre(text: &str) -> String {
 }
 
 fn escape_post(text: &str) -> String {
-    text.chars()
-        .map(|c| match ESCAPES.iter().find(|(_, p)| *p == c) {
-            Some(('n', _)) => '\n',
-            Some((e, _)) => *e,
-            None => c,
-        })
-        .collect()
+    // Every placeholder is U+E000 to U+E007, whose UTF-8 begins with the byte 0xEE: most
+    // texts have none, and are copied as they are.
+    if memchr::memchr(0xEE, text.as_bytes()).is_none() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    out.extend(
+        text.chars()
+            .map(|c| match ESCAPES.iter().find(|(_, p)| *p == c) {
+                Some(('n', _)) => '\n',
+                Some((e, _)) => *e,
+                None => c,
+            }),
+    );
+    out
 }
 
 /// PHP's `trim`: only ASCII space, tab, newlines, NUL and vertical tab. A no-break space
@@ -80,7 +88,12 @@ fn text_with_format(text: &str, default: Format) -> (html::Plain, Format) {
             body = &rest[end + 1..];
         }
     }
-    let s = php_trim(&escape_post(body)).to_string();
+    let unescaped = escape_post(body);
+    // Trimmed after the escapes are undone (an escaped `\n` at the end is trimmed too).
+    let s = match php_trim(&unescaped) {
+        t if t.len() == unescaped.len() => unescaped,
+        t => t.to_string(),
+    };
     if format == Format::Html {
         (html::to_text(&s), format)
     } else {
