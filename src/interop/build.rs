@@ -178,6 +178,13 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Makes room for `n` more questions.
+    pub fn reserve(&mut self, n: usize) {
+        self.out.questions.reserve(n);
+        self.out.places.reserve(n);
+        self.ids.reserve(n);
+    }
+
     /// Starts a new file: a category does not carry over.
     pub fn new_file(&mut self) {
         self.topic = None;

@@ -522,16 +522,26 @@ fn numeric(answer: &str, format: Format, images: &mut Vec<String>) -> Result<Bod
 /// Reads GIFT `files` (name, text) into questions for `opts.area`, checking ids and topics
 /// against `cat` (the banks the result will be loaded with).
 pub fn import_gift(files: &[(String, String)], opts: &ImportOptions, cat: &Catalog) -> Imported {
+    use rayon::prelude::*;
     let mut b = Builder::new(cat, opts);
     for (file, text) in files {
         b.new_file();
-        for lines in blocks(text) {
+        // A block is read on any core (it needs nothing but its own lines); the builder,
+        // which numbers ids and places categories, takes them in the file's order.
+        let blocks = blocks(text);
+        let parsed: Vec<(usize, Option<Block>)> = blocks
+            .into_par_iter()
+            .with_min_len(256)
+            .map(|lines| (lines.line, parse_block(&lines)))
+            .collect();
+        b.reserve(parsed.len());
+        for (line, block) in parsed {
             let at = Place {
                 file: file.clone(),
-                line: lines.line,
+                line,
                 col: None,
             };
-            match parse_block(&lines) {
+            match block {
                 None => {}
                 Some(Block::Category(path, id)) => b.category(&at, &path, id.as_deref()),
                 Some(Block::Question(p)) => b.add(&at, *p),
@@ -546,6 +556,49 @@ pub fn import_gift(files: &[(String, String)], opts: &ImportOptions, cat: &Catal
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Blocks are read on both cores; the questions, their lines, their topics and the
+    /// errors must still come out in the file's order.
+    #[test]
+    fn a_long_file_keeps_its_order_lines_and_categories() {
+        let cat = crate::bank::CatalogBuilder::roadmap_only().build().unwrap();
+        let opts = ImportOptions {
+            area: "maths".into(),
+            difficulty: crate::bank::raw::Difficulty::Medium,
+            step: Some(1),
+        };
+        let n = 3000;
+        let mut text = String::new();
+        let mut line = 1;
+        // (question number, line) of every question and of every malformed block.
+        let mut questions = Vec::new();
+        let mut broken = Vec::new();
+        for i in 0..n {
+            if i % 100 == 0 {
+                text.push_str(&format!("$CATEGORY: $course$/top/Unit {}\n\n", i / 100));
+                line += 2;
+            }
+            if i % 37 == 5 {
+                text.push_str(&format!("::B{i}::Broken {i} {{=a ~b\n\n"));
+                broken.push(line);
+            } else {
+                text.push_str(&format!("::Q{i}::What is {i} + 1?{{#{}}}\n\n", i + 1));
+                questions.push((i, line));
+            }
+            line += 2;
+        }
+        let files = vec![("big.gift".to_string(), text)];
+        let got = import_gift(&files, &opts, &cat);
+        assert_eq!(got.questions.len(), questions.len());
+        for ((q, place), (i, line)) in got.questions.iter().zip(&got.places).zip(&questions) {
+            assert_eq!(q.id, format!("maths.q{i}"));
+            assert_eq!(place.line, *line, "question {i}");
+            assert_eq!(q.topic, format!("maths.unit_{}", i / 100), "question {i}");
+        }
+        let errors: Vec<usize> = got.errors().map(|e| e.line).collect();
+        assert_eq!(errors, broken);
+        assert_eq!(got.topics.len(), n / 100);
+    }
 
     #[test]
     fn escapes_round_trip_through_placeholders() {
