@@ -4,7 +4,7 @@ use super::cues;
 use super::diagnostic::{Diagnostic, Problem, Severity};
 use super::giveaway::{self, Why};
 use super::model::{Catalog, Kind, Question};
-use super::similar::{SimilarIndex, equal_runs};
+use super::similar::{self, SimilarIndex, equal_runs};
 use crate::text::fold_text;
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
@@ -55,10 +55,7 @@ fn lint_prompts(
     let keys: Vec<String> = cat.questions.par_iter().map(prompt_key).collect();
     let first = first_copies(&keys);
     // Each prompt against the earlier ones, on every core, in chunks.
-    let chunk = keys
-        .len()
-        .div_ceil(4 * rayon::current_num_threads())
-        .max(1024);
+    let chunk = similar::chunk_len(keys.len());
     let (similar, _) = SimilarIndex::new(&keys, SIMILAR_MIN_WORDS)
         .most_similar_earlier(|i| wanted(&cat.questions[i].origin.file), chunk);
     drop(keys);

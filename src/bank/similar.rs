@@ -476,14 +476,18 @@ impl SimilarIndex {
     }
 }
 
+/// How many of `n` prompts one task takes: four tasks per core, so that a core that
+/// finishes early takes another, and at least 1,024, so that small collections are not cut
+/// into tasks that cost more to start than to run.
+pub fn chunk_len(n: usize) -> usize {
+    n.div_ceil(4 * rayon::current_num_threads()).max(1024)
+}
+
 /// Each key's distinct words, numbered rarest first (ties by the word, so the numbers do
 /// not depend on hashing), sorted.
 fn numbered_rarest_first(keys: &[String]) -> Sets {
     // Each chunk numbers its words as first met, with how many of its prompts have each.
-    let chunk = keys
-        .len()
-        .div_ceil(4 * rayon::current_num_threads())
-        .max(1024);
+    let chunk = chunk_len(keys.len());
     let chunks: Vec<(Sets, Vec<(&str, usize)>)> = keys
         .par_chunks(chunk)
         .map(|keys| {
