@@ -93,7 +93,6 @@ const EXIT_BANKS: u8 = 3;
 const EXIT_HISTORY: u8 = 4;
 
 fn main() -> ExitCode {
-    oom::tune();
     // A bug must still end in one plain sentence, not a Rust panic message or trace.
     std::panic::set_hook(Box::new(|info| {
         let place = info
