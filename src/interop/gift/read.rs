@@ -522,26 +522,18 @@ fn numeric(answer: &str, format: Format, images: &mut Vec<String>) -> Result<Bod
 /// Reads GIFT `files` (name, text) into questions for `opts.area`, checking ids and topics
 /// against `cat` (the banks the result will be loaded with).
 pub fn import_gift(files: &[(String, String)], opts: &ImportOptions, cat: &Catalog) -> Imported {
-    use rayon::prelude::*;
     let mut b = Builder::new(cat, opts);
     for (file, text) in files {
         b.new_file();
-        // A block is read on any core (it needs nothing but its own lines); the builder,
-        // which numbers ids and places categories, takes them in the file's order.
         let blocks = blocks(text);
-        let parsed: Vec<(usize, Option<Block>)> = blocks
-            .into_par_iter()
-            .with_min_len(256)
-            .map(|lines| (lines.line, parse_block(&lines)))
-            .collect();
-        b.reserve(parsed.len());
-        for (line, block) in parsed {
+        b.reserve(blocks.len());
+        for lines in blocks {
             let at = Place {
                 file: file.clone(),
-                line,
+                line: lines.line,
                 col: None,
             };
-            match block {
+            match parse_block(&lines) {
                 None => {}
                 Some(Block::Category(path, id)) => b.category(&at, &path, id.as_deref()),
                 Some(Block::Question(p)) => b.add(&at, *p),
