@@ -341,12 +341,8 @@ pub fn import(cmd: ImportCommand) -> Result<ExitCode, Failure> {
         }
         return Err(already_exists(&p.path));
     }
-    {
-        // Each part is copied and synced to disk on its own core.
-        use rayon::prelude::*;
-        parts
-            .par_iter()
-            .try_for_each(|p| write_new(&p.path, p.text.as_bytes(), args.force))?;
+    for p in &parts {
+        write_new(&p.path, p.text.as_bytes(), args.force)?;
     }
     let mut out = io::stdout().lock();
     if args.json {
