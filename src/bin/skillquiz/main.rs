@@ -319,6 +319,8 @@ pub(crate) fn write_json<T: serde::Serialize>(out: &mut impl Write, value: &T) -
 
 /// The text of a bank file a diagnostic names, as loaded (read at most once per file).
 fn source_text(file: &str) -> Option<String> {
+    #[cfg(test)]
+    tests::READ.lock().unwrap().push(file.to_string());
     let builtin = skillquiz::Source::builtin_name;
     let text = if file == builtin(BUILTIN_ROADMAP.0) {
         BUILTIN_ROADMAP.1.to_string()
@@ -567,4 +569,52 @@ fn roadmap(args: cli::BankArgs) -> Result<ExitCode, Failure> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use skillquiz::{Diagnostic, Problem, Severity};
+
+    /// The files `source_text` was asked for, in order (every test of this binary).
+    pub(super) static READ: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+    /// Diagnostics used to re-read their file one diagnostic at a time (N errors in an
+    /// S-byte file cost N·S of reading); each file is read once now, and a file named only
+    /// by whole-file diagnostics (line 0) is not read at all.
+    #[test]
+    fn each_file_is_read_once_however_many_diagnostics_it_has() {
+        let dir = tempfile::tempdir().unwrap();
+        let bank = dir.path().join("many.ron");
+        std::fs::write(&bank, "first line\nsecond line\nthird line\n").unwrap();
+        let bank = bank.display().to_string();
+        let whole = dir.path().join("never-read.ron").display().to_string();
+        let diag = |file: &str, line: usize, n: usize| Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            line,
+            col: usize::from(line > 0),
+            question: None,
+            problem: Problem::UnknownTopic {
+                topic: format!("t{n}"),
+                suggestion: None,
+            },
+        };
+        let mut diags: Vec<Diagnostic> = (0..3000).map(|n| diag(&bank, 1 + n % 3, n)).collect();
+        diags.extend((0..5).map(|n| diag(&whole, 0, n)));
+        let mut out = Vec::new();
+        let theme = Theme {
+            color: false,
+            blocks: false,
+        };
+        write_diagnostics(&mut out, &theme, &diags).unwrap();
+        let read = READ.lock().unwrap();
+        let times = |file: &str| read.iter().filter(|f| *f == file).count();
+        assert_eq!((times(&bank), times(&whole)), (1, 0), "reads of each file");
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(out.matches("unknown topic").count(), 3005);
+        for line in ["first line", "second line", "third line"] {
+            assert_eq!(out.matches(line).count(), 1000, "{line}");
+        }
+    }
 }
