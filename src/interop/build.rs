@@ -178,7 +178,8 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Makes room for `n` more questions.
+    /// Makes room for `n` more questions (a file's block count: categories and malformed
+    /// blocks make it a little high).
     pub fn reserve(&mut self, n: usize) {
         self.out.questions.reserve(n);
         self.out.places.reserve(n);

@@ -549,8 +549,8 @@ pub fn import_gift(files: &[(String, String)], opts: &ImportOptions, cat: &Catal
 mod tests {
     use super::*;
 
-    /// Blocks are read on both cores; the questions, their lines, their topics and the
-    /// errors must still come out in the file's order.
+    /// A long file with a category every 100 questions and malformed blocks among them:
+    /// the questions, their lines, their topics and the errors come out in the file's order.
     #[test]
     fn a_long_file_keeps_its_order_lines_and_categories() {
         let cat = crate::bank::CatalogBuilder::roadmap_only().build().unwrap();
